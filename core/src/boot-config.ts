@@ -1,0 +1,38 @@
+import { isAbsolute, resolve } from 'node:path'
+import type { OoConfig } from './config/define-config.js'
+
+/** The config with every default filled in. Registered as `config` on the root container. */
+export interface ResolvedConfig {
+  mode: 'development' | 'production' | 'test'
+  http: { port: number; host: string; trustProxy: boolean; bodyLimit: string; corsOrigins: string[] }
+  database: { url?: string; appUrl?: string; dataDir: string; poolMax: number }
+  redis: { url?: string; keyPrefix: string }
+  autoMigrate: boolean
+  shutdownTimeoutMs: number
+  outbox: { pollIntervalMs: number; autoDispatch: boolean }
+}
+
+export function resolveConfig(config: OoConfig, overrides: Partial<{ outbox: Partial<ResolvedConfig['outbox']> }> = {}): ResolvedConfig {
+  const mode = config.mode ?? (process.env.NODE_ENV === 'production' ? 'production' : 'development')
+  const dataDir = config.database?.dataDir ?? '.oo'
+  return {
+    mode,
+    http: {
+      port: config.http?.port ?? 3000,
+      host: config.http?.host ?? '127.0.0.1',
+      trustProxy: config.http?.trustProxy ?? false,
+      bodyLimit: config.http?.bodyLimit ?? '1mb',
+      corsOrigins: config.http?.corsOrigins ?? [],
+    },
+    database: {
+      url: config.database?.url,
+      appUrl: config.database?.appUrl,
+      dataDir: isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir),
+      poolMax: config.database?.poolMax ?? 10,
+    },
+    redis: { url: config.redis?.url, keyPrefix: config.redis?.keyPrefix ?? 'oo' },
+    autoMigrate: config.autoMigrate ?? (!config.database?.url || mode !== 'production'),
+    shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
+    outbox: { pollIntervalMs: 1000, autoDispatch: true, ...overrides.outbox },
+  }
+}

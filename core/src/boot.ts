@@ -1,0 +1,180 @@
+import { createServer, type Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { PGlite } from '@electric-sql/pglite'
+import { asValue, type AwilixContainer } from 'awilix'
+import type Koa from 'koa'
+import type { Server as SocketServer } from 'socket.io'
+import { resolveConfig, type ResolvedConfig } from './boot-config.js'
+import type { OoConfig } from './config/define-config.js'
+import type { Cradle } from './container/cradle.js'
+import { createRootContainer } from './container/create-container.js'
+import { Database } from './db/database.js'
+import { migrateLatest, migrationFolders, migrationStatus } from './db/migrate.js'
+import { OoError } from './errors.js'
+import { createApp } from './http/app.js'
+import type { AppState } from './http/app-state.js'
+import { Metrics } from './http/metrics.js'
+import { createLogger, type Logger } from './logger.js'
+import type { PluginContext, SocketSetup } from './plugins/define-plugin.js'
+import { sortPlugins } from './plugins/plugin-graph.js'
+import {
+  collectMiddleware,
+  eventHandlers,
+  mountRoutes,
+  parseOptions,
+  registerPlugins,
+  startPlugins,
+  stopPlugins,
+  type LoadedPlugin,
+} from './plugins/plugin-host.js'
+import { connectRedis, type Redis } from './realtime/redis.js'
+import { authenticateSockets, createSocketServer } from './realtime/socket-server.js'
+
+export interface Engine {
+  readonly config: ResolvedConfig
+  readonly app: Koa<AppState>
+  readonly server: HttpServer
+  readonly io: SocketServer
+  readonly container: AwilixContainer<Cradle>
+  readonly database: Database
+  readonly plugins: readonly LoadedPlugin[]
+  /** `http://127.0.0.1:PORT` once listening. */
+  url: string
+  listen(): Promise<string>
+  /** Graceful: sockets and HTTP, plugins in reverse, outbox drained (unless told not to), pools closed. */
+  stop(opts?: { drainOutbox?: boolean }): Promise<void>
+}
+
+export interface BootOptions {
+  logger?: Logger
+  /** An already open embedded database (tests load a migrated snapshot). */
+  pglite?: PGlite
+  outbox?: Partial<ResolvedConfig['outbox']>
+  pluginTimeoutMs?: number
+  onMigrationStep?: Parameters<typeof migrateLatest>[2]
+}
+
+const PLUGIN_TIMEOUT_MS = 10_000
+
+/** validate → sort → connect → migrate/check → register → mount → start. Fails fast with OO_* codes. */
+export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Engine> {
+  const config = resolveConfig(input, { outbox: opts.outbox })
+  const logger = opts.logger ?? createLogger()
+  const options = parseOptions(input.plugins)
+  const order = sortPlugins(input.plugins)
+  const sortedOptions = order.map((p) => options[input.plugins.indexOf(p)])
+
+  const database = await Database.connect(config.database, { pglite: opts.pglite })
+  let redis: Redis | null = null
+  const cleanup: (() => Promise<void>)[] = [() => database.close()]
+  try {
+    await prepareSchema(database, config, order.map((p) => p.definition.migrations), opts.onMigrationStep)
+    if (config.redis.url) {
+      redis = await connectRedis(config.redis.url)
+      const client = redis
+      cleanup.unshift(async () => void (await client.quit()))
+    }
+    const root = createRootContainer({ config, logger, database, redis })
+    const loaded = registerPlugins(order, sortedOptions, root, logger)
+
+    const metrics = new Metrics({
+      outboxLag: () => root.cradle.outbox.lagSeconds(),
+      openSockets: () => io.engine.clientsCount,
+    })
+    const app = createApp({
+      root,
+      logger,
+      metrics,
+      pluginMiddleware: collectMiddleware(loaded),
+      adminRouters: mountRoutes(loaded, 'admin'),
+      storeRouters: mountRoutes(loaded, 'store'),
+    })
+    app.on('error', (err) => logger.error({ err }, 'koa error'))
+    const server = createServer(app.callback())
+    const sockets = await createSocketServer(server, { redis, keyPrefix: config.redis.keyPrefix })
+    const io = sockets.io
+    root.register({ io: asValue(io) })
+    mountSockets(loaded, root, config, logger)
+    for (const { name, plugin, handler } of eventHandlers(loaded)) root.cradle.outbox.on(name, plugin, handler)
+
+    root.cradle.healthChecks.add('database', () => database.ping())
+    if (redis) {
+      const client = redis
+      root.cradle.healthChecks.add('redis', async () => void (await client.ping()))
+    }
+    sealRoot(root)
+
+    const started = await startPlugins(loaded, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS).catch(async (err) => {
+      await stopPlugins(loaded, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS, logger)
+      throw err
+    })
+    root.cradle.outbox.start({ database, root, logger, ...config.outbox })
+
+    let stopping: Promise<void> | undefined
+    const engine: Engine = {
+      config,
+      app,
+      server,
+      io,
+      container: root,
+      database,
+      plugins: loaded,
+      url: '',
+      async listen() {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject)
+          server.listen(config.http.port, config.http.host, () => resolve())
+        })
+        const { port } = server.address() as AddressInfo
+        engine.url = `http://${config.http.host}:${port}`
+        return engine.url
+      },
+      stop(stopOpts = {}) {
+        stopping ??= (async () => {
+          await sockets.close() // disconnects sockets, then closes the HTTP server
+          await stopPlugins(started, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS, logger)
+          await root.cradle.outbox.stop({ drain: stopOpts.drainOutbox ?? true })
+          await root.dispose()
+          for (const fn of cleanup) await fn()
+        })()
+        return stopping
+      },
+    }
+    return engine
+  } catch (err) {
+    for (const fn of cleanup) await fn().catch(() => undefined)
+    throw err
+  }
+}
+
+async function prepareSchema(database: Database, config: ResolvedConfig, pluginFolders: (URL | undefined)[], onStep: BootOptions['onMigrationStep']): Promise<void> {
+  const folders = migrationFolders(pluginFolders)
+  if (config.autoMigrate) {
+    await migrateLatest(database, folders, onStep)
+  } else {
+    const { pending } = await migrationStatus(database, folders)
+    if (pending.length) {
+      throw new OoError('OO_MIGRATIONS_PENDING', 500, `${pending.length} pending: ${pending.join(', ')}. Run \`oo migrate\` first.`)
+    }
+  }
+  await database.dropPrivileges()
+}
+
+function mountSockets(loaded: readonly LoadedPlugin[], root: AwilixContainer<Cradle>, config: ResolvedConfig, logger: Logger): void {
+  for (const { definition, context } of loaded) {
+    for (const [name, entry] of Object.entries(definition.sockets ?? {})) {
+      const { setup, permission } = typeof entry === 'function' ? { setup: entry, permission: undefined } : entry
+      const nsp = root.cradle.io.of(name)
+      authenticateSockets(nsp, root, { trustProxy: config.http.trustProxy, permission, logger })
+      ;(setup as SocketSetup<unknown>)(nsp, context as PluginContext<unknown>)
+    }
+  }
+}
+
+/** After boot, the root container takes no new registrations; scopes stay open. */
+function sealRoot(root: AwilixContainer<Cradle>): void {
+  root.register = (name: unknown) => {
+    const key = typeof name === 'string' ? name : Object.keys(name as object).join(', ')
+    throw new OoError('OO_CONTAINER_SEALED', 500, `register('${key}') on the root container after start`)
+  }
+}

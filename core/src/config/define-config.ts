@@ -1,0 +1,41 @@
+import type { PluginInstance } from '../plugins/define-plugin.js'
+
+/** Deploy-time configuration. Built in `oo.config.ts`; validated by `boot()`. */
+export interface OoConfig {
+  /** `production` refuses pending migrations and the development issuer. */
+  mode?: 'development' | 'production' | 'test'
+  http?: {
+    /** @default 3000 */
+    port?: number
+    /** @default '127.0.0.1' */
+    host?: string
+    /** Honour X-Forwarded-Host/-For (only behind a proxy you control). @default false */
+    trustProxy?: boolean
+    /** Largest JSON body accepted. @default '1mb' */
+    bodyLimit?: string
+    /** Extra CORS origins besides the registered tenant domains. */
+    corsOrigins?: string[]
+  }
+  database?: {
+    /** Owner connection (runs migrations). Unset → embedded PGlite in `dataDir`. */
+    url?: string
+    /** Connection for the restricted engine role. Unset → owner connection with `SET ROLE oo_app`. */
+    appUrl?: string
+    /** Folder for the embedded database and local files. @default '.oo' */
+    dataDir?: string
+    /** @default 10 */
+    poolMax?: number
+  }
+  /** Redis for socket fan-out, rate limits and revocations across processes. */
+  redis?: { url?: string; keyPrefix?: string }
+  /** Migrate at boot. Default: yes on the embedded database, no in production. */
+  autoMigrate?: boolean
+  /** Graceful shutdown budget before a hard exit. @default 10000 */
+  shutdownTimeoutMs?: number
+  plugins: PluginInstance[]
+}
+
+/** Typed and pure: returns the config it is given. Validation happens in `boot()`. */
+export function defineConfig(config: OoConfig): OoConfig {
+  return config
+}

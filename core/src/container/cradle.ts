@@ -1,0 +1,79 @@
+import type { AwilixContainer } from 'awilix'
+import type { Redis } from '../realtime/redis.js'
+import type { Server as SocketServer } from 'socket.io'
+import type { AuthRegistry, Principal, TenantRole } from '../auth/principal.js'
+import type { PermissionMatrix } from '../auth/permissions.js'
+import type { ResolvedConfig } from '../boot-config.js'
+import type { Database } from '../db/database.js'
+import type { TenantDb } from '../db/tenant-db.js'
+import type { ScopedEventBus } from '../events/event-bus.js'
+import type { OutboxDispatcher } from '../events/outbox-dispatcher.js'
+import type { HealthChecks } from '../http/health.js'
+import type { Logger } from '../logger.js'
+import type { ScopeRunner } from './scope-runner.js'
+
+/** A tenant as the kernel knows it. The tenancy plugin owns the full record. */
+export interface Tenant {
+  id: string
+  slug: string
+  name: string
+}
+
+/**
+ * How core asks "which tenant is this?" for HTTP requests and socket handshakes.
+ * Provided by the tenancy plugin (cradle key `tenantResolver`).
+ */
+export interface TenantResolver {
+  resolve(input: {
+    host: string
+    tenantHeader?: string
+    principal?: Principal
+  }): Promise<{ tenant: Tenant; role?: TenantRole } | null>
+  /** The tenant with this id, or null (background scopes). */
+  byId(id: string): Promise<Tenant | null>
+  /** True when `origin`'s host is a registered tenant domain (CORS). */
+  isKnownHost(host: string): Promise<boolean>
+}
+
+/** Root registrations. Plugins add theirs with `declare module '@oo/core' { interface Cradle {…} }`. */
+export interface Cradle {
+  config: ResolvedConfig
+  logger: Logger
+  database: Database
+  outbox: OutboxDispatcher
+  authRegistry: AuthRegistry
+  permissions: PermissionMatrix
+  healthChecks: HealthChecks
+  /** Runs tenant-bound background work in its own scope. */
+  scopes: ScopeRunner
+  /** Present when `REDIS_URL` is set. */
+  redis: Redis | null
+  /** Attached before plugins' `sockets` hooks run. */
+  io: SocketServer
+  tenantResolver?: TenantResolver
+}
+
+/** Registrations that exist only on a scope (request, event, socket message). */
+export interface RequestCradle extends Cradle {
+  tenant: Tenant
+  /** `null` for anonymous callers. */
+  principal: Principal | null
+  db: TenantDb
+  eventBus: ScopedEventBus
+}
+
+/** Typed events. Plugins augment this map: `'orders.order.placed': { orderId: string }`. */
+export interface EventMap {}
+
+export interface OoEvent<E extends keyof EventMap = keyof EventMap> {
+  id: string
+  name: E
+  tenantId: string | null
+  payload: EventMap[E]
+  occurredAt: Date
+}
+
+export type EventHandler<E extends keyof EventMap> = (args: {
+  event: OoEvent<E>
+  scope: AwilixContainer<RequestCradle>
+}) => Promise<void>

@@ -1,0 +1,104 @@
+import type { Server as HttpServer } from 'node:http'
+import { createAdapter } from '@socket.io/redis-adapter'
+import type { AwilixContainer } from 'awilix'
+import { Server, type Namespace, type Socket } from 'socket.io'
+import { effectiveRole } from '../auth/permissions.js'
+import type { Credentials, Principal, TenantRole } from '../auth/principal.js'
+import type { Cradle, RequestCradle, Tenant } from '../container/cradle.js'
+import { bindTenantToScope, createScope } from '../container/scope.js'
+import { isOoError, OoError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import type { Redis } from './redis.js'
+
+/** What core puts on every authenticated socket. */
+export interface SocketData {
+  principal: Principal | null
+  tenant: Tenant
+  role?: TenantRole
+}
+
+/** The room every socket of a tenant joins. Emit with `nsp.to(tenantRoom(id))`, never a bare `nsp.emit`. */
+export function tenantRoom(tenantId: string): string {
+  return `tenant:${tenantId}`
+}
+
+export async function createSocketServer(httpServer: HttpServer, opts: { redis: Redis | null; keyPrefix: string }): Promise<{ io: Server; close: () => Promise<void> }> {
+  const io = new Server(httpServer, { serveClient: false, cors: { origin: false } })
+  let sub: Redis | null = null
+  if (opts.redis) {
+    const pub = opts.redis
+    sub = pub.duplicate()
+    await sub.connect()
+    io.adapter(createAdapter(pub, sub, { key: `${opts.keyPrefix}:socket.io` }))
+  }
+  return {
+    io,
+    close: async () => {
+      await new Promise<void>((resolve) => io.close(() => resolve()))
+      if (sub) await sub.quit()
+    },
+  }
+}
+
+function cookieReader(header: string | undefined): Credentials['cookies'] {
+  const jar = new Map<string, string>()
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0) jar.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()))
+  }
+  return { get: (name) => jar.get(name) }
+}
+
+/**
+ * Core's namespace middleware: verifies the token from the handshake `auth` payload (never the
+ * URL), resolves the tenant from the Host or `auth.tenantId`, and joins the tenant room.
+ * `permission` (optional) is checked against the RBAC matrix.
+ */
+export function authenticateSockets(nsp: Namespace, root: AwilixContainer<Cradle>, opts: { trustProxy: boolean; permission?: string; logger: Logger }): void {
+  nsp.use(async (socket, next) => {
+    try {
+      const auth = (socket.handshake.auth ?? {}) as { token?: unknown; tenantId?: unknown }
+      const principal = await root.cradle.authRegistry.authenticate({
+        bearer: typeof auth.token === 'string' ? auth.token : undefined,
+        cookies: cookieReader(socket.handshake.headers.cookie),
+      })
+      const forwarded = opts.trustProxy ? socket.handshake.headers['x-forwarded-host'] : undefined
+      const host = String(forwarded ?? socket.handshake.headers.host ?? '').split(',')[0]!.trim().replace(/:\d+$/, '').toLowerCase()
+      const resolved = await root.cradle.tenantResolver?.resolve({
+        host,
+        tenantHeader: typeof auth.tenantId === 'string' ? auth.tenantId : undefined,
+        principal: principal ?? undefined,
+      })
+      if (!resolved) throw new OoError('OO_TENANT_REQUIRED', 404, 'No tenant for this connection')
+      if (opts.permission) {
+        const role = effectiveRole(principal ?? undefined, resolved.role)
+        if (!root.cradle.permissions.allows(role, opts.permission)) {
+          throw new OoError(principal ? 'OO_FORBIDDEN' : 'OO_UNAUTHENTICATED', principal ? 403 : 401, `Needs ${opts.permission}`)
+        }
+      }
+      const data: SocketData = { principal, tenant: resolved.tenant, role: resolved.role }
+      socket.data = data
+      await socket.join(tenantRoom(resolved.tenant.id))
+      next()
+    } catch (err) {
+      const error = new Error(isOoError(err) ? err.message : 'Connection refused') as Error & { data?: unknown }
+      error.data = { code: isOoError(err) ? err.code : 'OO_INTERNAL' }
+      if (!isOoError(err)) opts.logger.error({ err, nsp: nsp.name }, 'socket authentication failed')
+      next(error)
+    }
+  })
+}
+
+/** Runs a socket message handler in a scope bound to the socket's tenant and principal. */
+export async function withSocketScope<T>(root: AwilixContainer<Cradle>, socket: Socket, fn: (scope: AwilixContainer<RequestCradle>) => Promise<T>): Promise<T> {
+  const data = socket.data as SocketData
+  const scope = createScope(root, data.principal)
+  try {
+    bindTenantToScope(scope, data.tenant)
+    const result = await fn(scope)
+    await scope.cradle.eventBus.flush()
+    return result
+  } finally {
+    await scope.dispose()
+  }
+}

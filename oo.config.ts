@@ -1,0 +1,21 @@
+import { defineConfig, env } from '@oo/core'
+import tenancy from './plugins/tenancy/index.js'
+
+export default defineConfig({
+  mode: env.string('NODE_ENV') === 'production' ? 'production' : 'development',
+  http: {
+    port: env.int('PORT', 3000),
+    host: env.string('HOST', '127.0.0.1'),
+    // Host-based tenancy must honour X-Forwarded-Host only behind a proxy we control.
+    trustProxy: env.bool('TRUST_PROXY', false),
+    corsOrigins: env.list('CORS_ORIGINS'),
+  },
+  database: {
+    url: env.url('DATABASE_URL'),
+    appUrl: env.url('DATABASE_APP_URL'),
+    dataDir: env.string('OO_DATA_DIR', '.oo'),
+    poolMax: env.int('DB_POOL_MAX', 10),
+  },
+  redis: { url: env.url('REDIS_URL') },
+  plugins: [tenancy({ superAdmins: env.list('OO_SUPER_ADMINS', ['admin@platform.localhost']) })],
+})

@@ -1,0 +1,28 @@
+import type { DomainService } from './services/domain-service.js'
+import type { MemberService } from './services/member-service.js'
+import type { ProjectService } from './services/project-service.js'
+import type { TenancyOptions } from './config.js'
+import type { TenantAdminService } from './services/tenant-admin-service.js'
+import type { ProvisioningService } from './services/provisioning-service.js'
+import type { TenantDirectory } from './services/tenant-directory.js'
+import type { UserDirectory } from './services/user-directory.js'
+
+declare module '@oo/core' {
+  interface Cradle {
+    tenancyOptions: TenancyOptions
+    tenantDirectory: TenantDirectory
+    userDirectory: UserDirectory
+    provisioningService: ProvisioningService
+  }
+  interface RequestCradle {
+    tenantAdmin: TenantAdminService
+    memberService: MemberService
+    projectService: ProjectService
+    domainService: DomainService
+  }
+  interface EventMap {
+    'tenancy.tenant.created': { tenantId: string; slug: string }
+    'tenancy.member.changed': { userId: string; role: string | null }
+    'tenancy.domain.changed': { host: string; action: 'added' | 'removed' }
+  }
+}

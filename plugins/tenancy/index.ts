@@ -1,0 +1,55 @@
+import { aliasTo, asClass, asValue, definePlugin } from '@oo/core'
+import { tenancyOptions, tenancySettings } from './config.js'
+import { resolveTenant } from './middleware.js'
+import { adminRoutes } from './routes/admin.js'
+import { storeRoutes } from './routes/store.js'
+import { seedDemoTenants } from './seed.js'
+import { DomainService } from './services/domain-service.js'
+import { MemberService } from './services/member-service.js'
+import { ProjectService } from './services/project-service.js'
+import { ProvisioningService } from './services/provisioning-service.js'
+import { TenantAdminService } from './services/tenant-admin-service.js'
+import { TenantDirectory } from './services/tenant-directory.js'
+import { UserDirectory } from './services/user-directory.js'
+import './cradle.js'
+
+const EVERY_ROLE = ['owner', 'admin', 'manager', 'staff', 'kitchen', 'readonly'] as const
+
+export default definePlugin({
+  name: 'tenancy',
+  options: tenancyOptions,
+  settings: tenancySettings,
+  migrations: new URL('./migrations/', import.meta.url),
+  permissions: {
+    'tenancy.tenant.read': EVERY_ROLE,
+    'tenancy.tenant.write': ['owner', 'admin'],
+    'tenancy.members.read': ['owner', 'admin', 'manager', 'readonly'],
+    'tenancy.members.write': ['owner', 'admin'],
+    'tenancy.projects.read': EVERY_ROLE,
+    'tenancy.projects.write': ['owner', 'admin', 'manager'],
+    'tenancy.domains.read': ['owner', 'admin', 'manager', 'readonly'],
+    'tenancy.domains.write': ['owner', 'admin'],
+  },
+
+  register({ container, options }) {
+    container.register({
+      tenancyOptions: asValue(options),
+      userDirectory: asClass(UserDirectory).singleton(),
+      tenantDirectory: asClass(TenantDirectory).singleton(),
+      tenantResolver: aliasTo('tenantDirectory'),
+      provisioningService: asClass(ProvisioningService).singleton(),
+      tenantAdmin: asClass(TenantAdminService).scoped(),
+      memberService: asClass(MemberService).scoped(),
+      projectService: asClass(ProjectService).scoped(),
+      domainService: asClass(DomainService).scoped(),
+    })
+  },
+
+  middleware: () => [resolveTenant()],
+  routes: { admin: adminRoutes, store: storeRoutes },
+  admin: { entry: './admin/index.ts' },
+
+  async seed({ container, step }) {
+    await seedDemoTenants(container.cradle, step)
+  },
+})

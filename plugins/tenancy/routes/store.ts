@@ -1,0 +1,10 @@
+import { OoError, type AppRouter } from '@oo/core'
+
+export function storeRoutes(router: AppRouter): void {
+  /** The shop behind this domain: what a storefront needs to render its shell. */
+  router.get('/tenant', async function currentTenant(ctx) {
+    const tenant = ctx.state.tenant
+    if (!tenant) throw new OoError('OO_TENANT_REQUIRED', 404, `No shop is registered at ${ctx.hostname}`)
+    ctx.body = await ctx.state.scope.cradle.tenantAdmin.storefront(tenant.id)
+  })
+}
