@@ -53,7 +53,7 @@ export class Database {
     // One connection: a query outside an open transaction would wait for it forever, so fail fast.
     const app = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: () => ({ pglite }) as object, acquireConnectionTimeout: 5000 })
     return new Database('pglite', app, null, async () => {
-      await pglite.close()
+      if (!pglite.closed) await pglite.close()
       unlock()
     })
   }

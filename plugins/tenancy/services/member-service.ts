@@ -44,7 +44,7 @@ export class MemberService {
   }
 
   async add(body: CreateMemberBody): Promise<Member> {
-    const user = (await this.#users.byEmail(body.email)) ?? (await this.#users.upsertIdentity({ issuer: 'urn:oo:invited', subject: body.email.toLowerCase(), email: body.email }))
+    const user = await this.#users.invite(body.email)
     const id = await this.#db.tx(async (trx) => {
       const [row] = await trx('members').insert({ tenant_id: this.#db.tenantId, user_id: user.id, role: body.role }).returning('id').catch((err: { code?: string }) => {
         throw err.code === '23505' ? new OoError('TENANCY_ALREADY_MEMBER', 409, `${body.email} is already a member`, { field: 'email' }) : err

@@ -75,9 +75,7 @@ export class ProvisioningService {
           // Resolved before the transaction: on the embedded database a second query outside
           // the open transaction would wait for its single connection forever.
           const owner = request.owner
-            ? ((await this.#users.byEmail(request.owner.email)) ??
-              (await this.#users.upsertIdentity({ issuer: 'urn:oo:invited', subject: request.owner.email.toLowerCase(), email: request.owner.email, name: request.owner.name })))
-            : null
+? await this.#users.invite(request.owner.email, request.owner.name) : null
           await this.#scopes.run(tenantId, (scope) => scope.cradle.db.tx(async (trx) => {
           for (const [i, host] of request.domains.entries()) {
             await trx('tenant_domains').insert({ tenant_id: tenantId, host: host.toLowerCase(), is_primary: i === 0 }).catch((err: { code?: string }) => {

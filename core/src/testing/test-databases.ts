@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+
+/** Where global-setup leaves the migrated embedded database for test files to load. */
+export const PGLITE_TEMPLATE_FILE = join(tmpdir(), `oo-test-template-${process.pid}-${Date.now()}.tar.gz`)
+export const PG_TEMPLATE_DB = 'oo_test_template'
+
+export function withDatabase(url: string, database: string, user?: string): string {
+  const u = new URL(url)
+  u.pathname = `/${database}`
+  if (user) {
+    u.username = user
+    u.password = ''
+  }
+  return u.toString()
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+/** A fresh PostgreSQL database cloned from the migrated template (fast: a file copy). */
+export async function createPgTestDatabase(url: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+  const name = `oo_t_${randomBytes(6).toString('hex')}`
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await adminQuery(url, `create database ${name} template ${PG_TEMPLATE_DB}`)
+      break
+    } catch (err) {
+      // Two clones at once: the template is "being accessed by other users" for a moment.
+      if (attempt > 40 || !/being accessed/.test((err as Error).message)) throw err
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100))
+    }
+  }
+  return {
+    name,
+    url: withDatabase(url, name),
+    drop: () => adminQuery(url, `drop database if exists ${name} with (force)`),
+  }
+}
+
+export function pgliteTemplate(file: string): Blob {
+  if (!existsSync(file)) throw new Error(`Missing ${file}: run tests through vitest (global-setup makes it)`)
+  return new Blob([readFileSync(file)])
+}
+
+export { adminQuery }
