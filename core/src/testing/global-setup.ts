@@ -4,7 +4,7 @@ import { resolveConfig } from '../boot-config.js'
 import { Database } from '../db/database.js'
 import { migrateLatest, migrationFolders } from '../db/migrate.js'
 import { sortPlugins } from '../plugins/plugin-graph.js'
-import { PG_TEMPLATE_DB, PGLITE_TEMPLATE_FILE, adminQuery, withDatabase } from './test-databases.js'
+import { PG_TEMPLATE_DB, PGLITE_TEMPLATE_FILE, adminQuery, dropStaleTemplates, withDatabase } from './test-databases.js'
 
 /**
  * Migrates a template database once per run (all plugins in oo.config.ts): PostgreSQL when
@@ -13,16 +13,18 @@ import { PG_TEMPLATE_DB, PGLITE_TEMPLATE_FILE, adminQuery, withDatabase } from '
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplateFile: string
+    pgTemplateDb: string
   }
 }
 
-export default async function setup(project: { provide: (key: 'pgliteTemplateFile', value: string) => void }): Promise<() => Promise<void>> {
+export default async function setup(project: { provide: (key: 'pgliteTemplateFile' | 'pgTemplateDb', value: string) => void }): Promise<() => Promise<void>> {
   project.provide('pgliteTemplateFile', PGLITE_TEMPLATE_FILE)
+  project.provide('pgTemplateDb', PG_TEMPLATE_DB)
   const { default: config } = await import('../../../oo.config.js')
   const folders = migrationFolders(sortPlugins(config.plugins).map((p) => p.definition.migrations))
   const url = process.env.DATABASE_URL
   if (url) {
-    await adminQuery(url, `drop database if exists ${PG_TEMPLATE_DB} with (force)`)
+    await dropStaleTemplates(url)
     await adminQuery(url, `create database ${PG_TEMPLATE_DB}`)
     const db = await Database.connect(resolveConfig({ plugins: [], database: { url: withDatabase(url, PG_TEMPLATE_DB) } }).database)
     try {

@@ -28,7 +28,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL
   if (url) {
-    const db = await createPgTestDatabase(url)
+    const db = await createPgTestDatabase(url, inject('pgTemplateDb'))
     return { config: { url: db.url, appUrl: withDatabase(db.url, db.name, 'oo_app'), poolMax: 5 }, drop: db.drop }
   }
   const pglite = await PGlite.create({ loadDataDir: pgliteTemplate(inject('pgliteTemplateFile')) })

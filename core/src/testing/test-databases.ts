@@ -6,7 +6,8 @@ import pg from 'pg'
 
 /** Where global-setup leaves the migrated embedded database for test files to load. */
 export const PGLITE_TEMPLATE_FILE = join(tmpdir(), `oo-test-template-${process.pid}-${Date.now()}.tar.gz`)
-export const PG_TEMPLATE_DB = 'oo_test_template'
+// Unique per run: two test runs on one machine must not drop each other's template.
+export const PG_TEMPLATE_DB = `oo_tpl_${process.pid}_${Date.now().toString(36)}`
 
 export function withDatabase(url: string, database: string, user?: string): string {
   const u = new URL(url)
@@ -29,11 +30,11 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 /** A fresh PostgreSQL database cloned from the migrated template (fast: a file copy). */
-export async function createPgTestDatabase(url: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+export async function createPgTestDatabase(url: string, template: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `oo_t_${randomBytes(6).toString('hex')}`
   for (let attempt = 0; ; attempt++) {
     try {
-      await adminQuery(url, `create database ${name} template ${PG_TEMPLATE_DB}`)
+      await adminQuery(url, `create database ${name} template ${template}`)
       break
     } catch (err) {
       // Two clones at once: the template is "being accessed by other users" for a moment.
@@ -54,3 +55,18 @@ export function pgliteTemplate(file: string): Blob {
 }
 
 export { adminQuery }
+
+/** Templates and clones left by runs that were killed more than an hour ago. */
+export async function dropStaleTemplates(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ datname: string }>(`select datname from pg_database where datname ~ '^oo_(tpl|t)_'`)
+    for (const { datname } of rows) {
+      const stamp = /^oo_tpl_\d+_([0-9a-z]+)$/.exec(datname)?.[1]
+      if (stamp && Date.now() - parseInt(stamp, 36) > 3_600_000) await client.query(`drop database if exists ${datname} with (force)`)
+    }
+  } finally {
+    await client.end()
+  }
+}
