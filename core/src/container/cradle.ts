@@ -1,4 +1,5 @@
 import type { AwilixContainer } from 'awilix'
+import type { ZodType } from 'zod'
 import type { Redis } from '../realtime/redis.js'
 import type { Server as SocketServer } from 'socket.io'
 import type { AuthRegistry, Principal, TenantRole } from '../auth/principal.js'
@@ -51,6 +52,8 @@ export interface Cradle {
   /** Attached before plugins' `sockets` hooks run. */
   io: SocketServer
   tenantResolver?: TenantResolver
+  /** Each plugin's per-tenant `settings` schema, by plugin name. */
+  settingsSchemas: ReadonlyMap<string, ZodType>
 }
 
 /** Registrations that exist only on a scope (request, event, socket message). */

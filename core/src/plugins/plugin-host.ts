@@ -1,5 +1,5 @@
 import Router from '@koa/router'
-import type { AwilixContainer, Resolver } from 'awilix'
+import { asValue, type AwilixContainer, type Resolver } from 'awilix'
 import type { Middleware } from 'koa'
 import type { z } from 'zod'
 import type { Cradle, EventHandler, EventMap } from '../container/cradle.js'
@@ -58,6 +58,9 @@ function guardedContainer(root: AwilixContainer<Cradle>, plugin: string, owners:
 
 export function registerPlugins(plugins: readonly PluginInstance[], options: unknown[], root: AwilixContainer<Cradle>, logger: Logger): LoadedPlugin[] {
   const owners = new Map<string, string>()
+  // Every plugin's per-tenant settings schema, for the plugin that owns settings storage.
+  const settings = new Map(plugins.filter((p) => p.definition.settings).map((p) => [p.definition.name, p.definition.settings!]))
+  root.register({ settingsSchemas: asValue(settings as ReadonlyMap<string, z.ZodType>) })
   return plugins.map(({ definition }, i) => {
     const context: PluginContext<unknown> = {
       name: definition.name,
