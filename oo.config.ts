@@ -1,5 +1,7 @@
 import { defineConfig, env } from '@oo/core'
 import tenancy from './plugins/tenancy/index.js'
+import media from './plugins/media/index.js'
+import catalog from './plugins/catalog/index.js'
 
 export default defineConfig({
   mode: env.string('NODE_ENV') === 'production' ? 'production' : 'development',
@@ -17,5 +19,9 @@ export default defineConfig({
     poolMax: env.int('DB_POOL_MAX', 10),
   },
   redis: { url: env.url('REDIS_URL') },
-  plugins: [tenancy({ superAdmins: env.list('OO_SUPER_ADMINS', ['admin@platform.localhost']) })],
+  plugins: [
+    tenancy({ superAdmins: env.list('OO_SUPER_ADMINS', ['admin@platform.localhost']) }),
+    media(),
+    catalog(),
+  ],
 })

@@ -1,0 +1,149 @@
+import { OoError, type ScopedEventBus } from '@oo/core'
+import type { Knex } from 'knex'
+
+/** One requested line of a checkout: which product, how many units. */
+export interface StockLine {
+  productId: string
+  quantity: number
+}
+
+/** A line priced from the database (never from the client) after its stock was taken. */
+export interface PricedLine {
+  productId: string
+  name: string
+  quantity: number
+  unitPriceMinor: number
+  currency: string
+  categoryId: string | null
+  categorySlug: string | null
+  farmerId: string | null
+}
+
+interface TakenRow {
+  id: string
+  slug: string
+  name: string
+  price_minor: string | number
+  currency: string
+  stock_qty: number
+  active: boolean
+  category_id: string | null
+  category_slug: string | null
+  farmer_id: string | null
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const MAX_QUANTITY = 100_000
+
+const TAKE_SQL = `
+  with u as (
+    update catalog_products set stock_qty = stock_qty - ?, version = version + 1, updated_at = now()
+     where id = ? and active and stock_qty >= ?
+     returning id, slug, name, price_minor, currency, stock_qty, active, category_id, farmer_id)
+  select u.*, c.slug as category_slug from u left join catalog_categories c on c.id = u.category_id`
+
+const GIVE_SQL = `
+  update catalog_products set stock_qty = stock_qty + ?, version = version + 1, updated_at = now()
+   where id = ? returning id, slug, name, price_minor, currency, stock_qty, active, category_id, farmer_id`
+
+/**
+ * Stock and prices for other plugins (orders), inside the caller's transaction. Taking stock is a
+ * conditional `update … where stock_qty >= n`, so concurrent checkouts never oversell; rows are
+ * locked in product-id order so two checkouts cannot deadlock each other.
+ */
+export class CatalogStock {
+  readonly #events: ScopedEventBus
+
+  constructor({ eventBus }: { eventBus: ScopedEventBus }) {
+    this.#events = eventBus
+  }
+
+  /**
+   * Prices every line from the database and takes its stock. Checks every line, then throws
+   * (so the caller's transaction rolls back): CATALOG_PRODUCT_UNAVAILABLE 422,
+   * CATALOG_OUT_OF_STOCK 409 (details.lines), CATALOG_CURRENCY_MISMATCH 400.
+   */
+  async priceAndTake(trx: Knex.Transaction, lines: StockLine[], opts: { currency?: string } = {}): Promise<PricedLine[]> {
+    const wanted = totals(lines)
+    const taken = new Map<string, TakenRow>()
+    const short: { productId: string; requested: number; available: number }[] = []
+    const unavailable = new Set<string>()
+    for (const [productId, quantity] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!UUID.test(productId)) {
+        unavailable.add(productId)
+        continue
+      }
+      const { rows } = await trx.raw<{ rows: TakenRow[] }>(TAKE_SQL, [quantity, productId, quantity])
+      if (rows[0]) {
+        taken.set(productId, rows[0])
+        continue
+      }
+      const current = await trx('catalog_products').where({ id: productId }).first<{ active: boolean; stock_qty: number } | undefined>('active', 'stock_qty')
+      if (!current?.active) unavailable.add(productId)
+      else short.push({ productId, requested: quantity, available: current.stock_qty })
+    }
+    const firstUnavailable = lines.findIndex((l) => unavailable.has(l.productId))
+    if (firstUnavailable >= 0) {
+      throw new OoError('CATALOG_PRODUCT_UNAVAILABLE', 422, `Product ${lines[firstUnavailable]!.productId} does not exist or is not for sale`, {
+        field: `lines.${firstUnavailable}.productId`,
+        details: { productIds: [...unavailable] },
+      })
+    }
+    if (short.length) {
+      throw new OoError('CATALOG_OUT_OF_STOCK', 409, `Not enough stock for ${short.length} product(s)`, { details: { lines: short } })
+    }
+    const currencies = new Set([...taken.values()].map((r) => r.currency))
+    if ((opts.currency && [...currencies].some((c) => c !== opts.currency)) || currencies.size > 1) {
+      throw new OoError('CATALOG_CURRENCY_MISMATCH', 400, `The products are priced in ${[...currencies].join(', ')}${opts.currency ? `, not ${opts.currency}` : ''}`, {
+        field: 'currency',
+      })
+    }
+    for (const row of taken.values()) this.#emit(row)
+    return lines.map((line) => {
+      const row = taken.get(line.productId)!
+      return {
+        productId: row.id,
+        name: row.name,
+        quantity: line.quantity,
+        unitPriceMinor: Number(row.price_minor),
+        currency: row.currency,
+        categoryId: row.category_id,
+        categorySlug: row.category_slug,
+        farmerId: row.farmer_id,
+      }
+    })
+  }
+
+  /** Returns stock taken by `priceAndTake` (cancelled or failed orders). Deleted products are skipped. */
+  async giveBack(trx: Knex.Transaction, lines: StockLine[]): Promise<void> {
+    for (const [productId, quantity] of [...totals(lines)].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!UUID.test(productId)) continue
+      const { rows } = await trx.raw<{ rows: TakenRow[] }>(GIVE_SQL, [quantity, productId])
+      if (rows[0]) this.#emit(rows[0])
+    }
+  }
+
+  #emit(row: TakenRow): void {
+    this.#events.emit('catalog.product.updated', {
+      productId: row.id,
+      slug: row.slug,
+      stockQty: row.stock_qty,
+      priceMinor: Number(row.price_minor),
+      currency: row.currency,
+      active: row.active,
+      changes: ['stock'],
+    })
+  }
+}
+
+/** Quantity per product (a product may appear on several lines); rejects bad quantities. */
+function totals(lines: StockLine[]): Map<string, number> {
+  const wanted = new Map<string, number>()
+  lines.forEach((line, i) => {
+    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
+      throw new OoError('OO_VALIDATION_FAILED', 400, `quantity must be a whole number from 1 to ${MAX_QUANTITY}`, { field: `lines.${i}.quantity` })
+    }
+    wanted.set(line.productId, (wanted.get(line.productId) ?? 0) + line.quantity)
+  })
+  return wanted
+}
