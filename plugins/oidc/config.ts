@@ -1,0 +1,47 @@
+import { TENANT_ROLES } from '@oo/core'
+import { z } from 'zod'
+
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'] as const
+
+export const IssuerOptions = z.object({
+  /** Issuer URL exactly as in its discovery document (`iss` of its tokens). */
+  issuer: z.url(),
+  /** The `aud` our API accepts in access tokens from this issuer. */
+  audience: z.string().min(1),
+  /** Client id for browser sign-in (authorization code + PKCE, confidential client). */
+  clientId: z.string().min(1),
+  /** Client secret for browser sign-in. */
+  clientSecret: z.string().min(1).optional(),
+  /** Scopes asked for at browser sign-in. @default ['openid', 'email', 'profile'] */
+  scopes: z.array(z.string()).default(['openid', 'email', 'profile']),
+  /** Signing algorithms accepted from this issuer. HS256 is never accepted from an external issuer. */
+  algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS)).min(1).default(['RS256', 'ES256']),
+  /** Claim names in this issuer's tokens. */
+  claims: z
+    .object({
+      email: z.string().default('email'),
+      name: z.string().default('name'),
+      /** A string or string-array claim holding roles or groups. */
+      roles: z.string().default('groups'),
+    })
+    .prefault({}),
+  /** Role/group value → tenant role. `tenant` is a tenant slug or id. */
+  roleMap: z.record(z.string(), z.object({ tenant: z.string().min(1), role: z.enum(TENANT_ROLES) })).default({}),
+  /** Role/group values that make the caller a platform super-admin. */
+  superAdminValues: z.array(z.string()).default([]),
+  /** Trust this issuer's `email_verified` claim (lets a verified email claim an invitation). @default true */
+  trustEmailVerified: z.boolean().default(true),
+})
+export type IssuerOptions = z.output<typeof IssuerOptions>
+
+export const oidcOptions = z.object({
+  /** HS256 secret for the engine's own guest/order tokens (≥ 32 chars). Unset: generated once and stored in the database. */
+  tokenSecret: z.string().min(32).optional(),
+  /** Lifetime of guest tokens unless `issue()` says otherwise. @default 7200 */
+  guestTokenTtlSeconds: z.number().int().min(30).max(2_592_000).default(7200),
+  /** Clock skew tolerated on exp/nbf/iat. @default 30 */
+  clockSkewSeconds: z.number().int().min(0).max(300).default(30),
+  /** External issuers. When empty, the built-in development issuer serves `/oidc`. */
+  issuers: z.array(IssuerOptions).default([]),
+})
+export type OidcOptions = z.output<typeof oidcOptions>

@@ -1,0 +1,14 @@
+import type { OidcOptions } from './config.js'
+import type { Denylist } from './services/denylist.js'
+import type { GuestTokens } from './services/guest-tokens.js'
+import type { SecretStore } from './services/secret-store.js'
+
+declare module '@oo/core' {
+  interface Cradle {
+    oidcOptions: OidcOptions
+    oidcSecrets: SecretStore
+    oidcDenylist: Denylist
+    /** Engine-issued guest and order tokens (HS256). See plugins/oidc/README.md. */
+    guestTokens: GuestTokens
+  }
+}
