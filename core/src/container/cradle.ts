@@ -36,6 +36,32 @@ export interface TenantResolver {
   isKnownHost(host: string): Promise<boolean>
 }
 
+/**
+ * Per-tenant settings by plugin name, as the plugin's `settings` schema outputs them.
+ * Plugins augment it: `declare module '@oo/core' { interface SettingsMap { kds: KdsSettings } }`.
+ */
+export interface SettingsMap {}
+
+export interface SettingsChange {
+  tenantId: string
+  plugin: string
+  /** The top-level keys whose version changed. */
+  keys: string[]
+}
+
+/**
+ * Hot-reloaded per-tenant settings (cradle key `settings`, provided by the config plugin).
+ * Optional: resolve with `{ allowUnregistered: true }` when the config plugin may be absent.
+ */
+export interface SettingsAccessor {
+  /** The tenant's settings for `plugin`, parsed with the schema's defaults. Never a half-applied value. */
+  get<P extends keyof SettingsMap & string>(tenantId: string, plugin: P): SettingsMap[P]
+  /** True when the tenant has stored a value for this key (false: the schema default applies). */
+  isSet(tenantId: string, plugin: string, key: string): boolean
+  /** Called on this process after a change is in effect here; returns an unsubscribe function. */
+  onChange(plugin: string, fn: (change: SettingsChange) => void): () => void
+}
+
 /** Root registrations. Plugins add theirs with `declare module '@oo/core' { interface Cradle {…} }`. */
 export interface Cradle {
   config: ResolvedConfig
@@ -54,6 +80,8 @@ export interface Cradle {
   tenantResolver?: TenantResolver
   /** Each plugin's per-tenant `settings` schema, by plugin name. */
   settingsSchemas: ReadonlyMap<string, ZodType>
+  /** Provided by the config plugin. */
+  settings?: SettingsAccessor
 }
 
 /** Registrations that exist only on a scope (request, event, socket message). */

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import supertest from 'supertest'
 import { inject } from 'vitest'
@@ -17,22 +20,46 @@ export const hasRedis = Boolean(process.env.REDIS_URL)
 
 export interface TestDatabase {
   config: NonNullable<OoConfig['database']>
-  pglite?: PGlite
+  /** Embedded only: opens the database (again, after an engine closed it). */
+  openPglite?: () => Promise<PGlite>
   drop(): Promise<void>
 }
 
 /**
  * A private database for one test file: a clone of the migrated template on PostgreSQL (the engine
- * connects as the restricted `oo_app` login), or the embedded template loaded into a new PGlite.
+ * connects as the restricted `oo_app` login), or the embedded template loaded into a new PGlite —
+ * in memory, or `onDisk` when a test restarts engines on the same data.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { onDisk?: boolean } = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL
   if (url) {
     const db = await createPgTestDatabase(url, inject('pgTemplateDb'))
     return { config: { url: db.url, appUrl: withDatabase(db.url, db.name, 'oo_app'), poolMax: 5 }, drop: db.drop }
   }
-  const pglite = await PGlite.create({ loadDataDir: pgliteTemplate(inject('pgliteTemplateFile')) })
-  return { config: {}, pglite, drop: async () => undefined }
+  const template = pgliteTemplate(inject('pgliteTemplateFile'))
+  if (!opts.onDisk) {
+    let opened = false
+    return {
+      config: {},
+      openPglite: async () => {
+        if (opened) throw new Error('An in-memory test database cannot be reopened: use createTestDatabase({ onDisk: true })')
+        opened = true
+        return PGlite.create({ loadDataDir: template })
+      },
+      drop: async () => undefined,
+    }
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'oo-pglite-'))
+  let loaded = false
+  return {
+    config: {},
+    openPglite: async () => {
+      const pglite = await PGlite.create(join(dir, 'pgdata'), loaded ? {} : { loadDataDir: template })
+      loaded = true
+      return pglite
+    },
+    drop: () => rm(dir, { recursive: true, force: true }),
+  }
 }
 
 export interface TestApp {
@@ -72,7 +99,7 @@ export async function createTestApp(opts: TestAppOptions): Promise<TestApp> {
         ...opts.config,
         plugins: [...opts.plugins, issuer.plugin()],
       },
-      { pglite: database.pglite, ...opts.boot },
+      { pglite: await database.openPglite?.(), ...opts.boot },
     )
   } catch (err) {
     if (!opts.database) await database.drop()
