@@ -1,7 +1,9 @@
 import type { OidcOptions } from './config.js'
 import type { Denylist } from './services/denylist.js'
 import type { GuestTokens } from './services/guest-tokens.js'
+import type { IssuerRegistry } from './services/issuer-registry.js'
 import type { SecretStore } from './services/secret-store.js'
+import type { UserTokens } from './services/user-tokens.js'
 
 declare module '@oo/core' {
   interface Cradle {
@@ -10,5 +12,7 @@ declare module '@oo/core' {
     oidcDenylist: Denylist
     /** Engine-issued guest and order tokens (HS256). See plugins/oidc/README.md. */
     guestTokens: GuestTokens
+    oidcIssuers: IssuerRegistry
+    oidcUserTokens: UserTokens
   }
 }

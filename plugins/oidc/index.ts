@@ -1,9 +1,11 @@
 import { asClass, asValue, definePlugin } from '@oo/core'
 import { oidcOptions } from './config.js'
-import { guestAuthenticator } from './services/bearer.js'
+import { bearerAuthenticator } from './services/bearer.js'
 import { Denylist } from './services/denylist.js'
 import { GuestTokens } from './services/guest-tokens.js'
+import { IssuerRegistry } from './services/issuer-registry.js'
 import { SecretStore } from './services/secret-store.js'
+import { UserTokens } from './services/user-tokens.js'
 import './cradle.js'
 
 export default definePlugin({
@@ -18,8 +20,11 @@ export default definePlugin({
       oidcSecrets: asClass(SecretStore).singleton(),
       oidcDenylist: asClass(Denylist).singleton(),
       guestTokens: asClass(GuestTokens).singleton(),
+      oidcIssuers: asClass(IssuerRegistry).singleton(),
+      oidcUserTokens: asClass(UserTokens).singleton(),
     })
-    container.cradle.authRegistry.add('oidc-guest', guestAuthenticator(container.cradle.guestTokens))
+    const { authRegistry, guestTokens, oidcUserTokens } = container.cradle
+    authRegistry.add('oidc-bearer', bearerAuthenticator(guestTokens, oidcUserTokens))
   },
 
   async start({ container }) {

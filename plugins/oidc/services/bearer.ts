@@ -1,21 +1,28 @@
 import type { Authenticator, Principal } from '@oo/core'
-import { decodeJwt } from 'jose'
+import { decodeJwt, type JWTPayload } from 'jose'
 import { ENGINE_ISSUER, type GuestTokens } from './guest-tokens.js'
+import type { UserTokens } from './user-tokens.js'
 
-/** The unverified `iss`, only to pick the verifier; null when the bearer is not a JWT. */
-export function peekIssuer(token: string): string | null {
+/** Unverified claims, only to pick the verifier; null when the bearer is not a JWT. */
+export function peekClaims(token: string): JWTPayload | null {
   try {
-    const iss = decodeJwt(token).iss
-    return typeof iss === 'string' ? iss : null
+    return decodeJwt(token)
   } catch {
     return null
   }
 }
 
-/** Guest and order tokens signed by this engine. Other bearers are left to other authenticators. */
-export function guestAuthenticator(guestTokens: GuestTokens): Authenticator {
-  return async function guestToken({ bearer }): Promise<Principal | null> {
-    if (!bearer || peekIssuer(bearer) !== ENGINE_ISSUER) return null
-    return guestTokens.verify(bearer)
+/**
+ * Bearer tokens: the engine's own guest/order tokens (HS256) and user tokens from our issuers.
+ * A JWT from an issuer we do not know, not addressed to us, is left to other authenticators.
+ */
+export function bearerAuthenticator(guestTokens: GuestTokens, userTokens: UserTokens): Authenticator {
+  return async function oidcBearer({ bearer }): Promise<Principal | null> {
+    if (!bearer) return null
+    const claims = peekClaims(bearer)
+    if (!claims) return null
+    const iss = typeof claims.iss === 'string' ? claims.iss : null
+    if (iss === ENGINE_ISSUER) return guestTokens.verify(bearer)
+    return userTokens.verify(bearer, iss, claims.aud)
   }
 }
