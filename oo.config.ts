@@ -2,6 +2,7 @@ import { defineConfig, env } from '@oo/core'
 import tenancy from './plugins/tenancy/index.js'
 import media from './plugins/media/index.js'
 import catalog from './plugins/catalog/index.js'
+import config from './plugins/config/index.js'
 
 export default defineConfig({
   mode: env.string('NODE_ENV') === 'production' ? 'production' : 'development',
@@ -23,5 +24,6 @@ export default defineConfig({
     tenancy({ superAdmins: env.list('OO_SUPER_ADMINS', ['admin@platform.localhost']) }),
     media(),
     catalog(),
+    config({ reconcileIntervalMs: env.int('OO_CONFIG_RECONCILE_MS', 30_000) }),
   ],
 })

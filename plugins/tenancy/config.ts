@@ -14,3 +14,4 @@ export const tenancySettings = z.object({
   /** Storefront theme for the tenant's domains. */
   theme: z.enum(THEMES).default('mono-luxe'),
 })
+export type TenancySettings = z.output<typeof tenancySettings>

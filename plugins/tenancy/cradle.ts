@@ -1,7 +1,7 @@
 import type { DomainService } from './services/domain-service.js'
 import type { MemberService } from './services/member-service.js'
 import type { ProjectService } from './services/project-service.js'
-import type { TenancyOptions } from './config.js'
+import type { TenancyOptions, TenancySettings } from './config.js'
 import type { TenantAdminService } from './services/tenant-admin-service.js'
 import type { ProvisioningService } from './services/provisioning-service.js'
 import type { TenantDirectory } from './services/tenant-directory.js'
@@ -19,6 +19,9 @@ declare module '@oo/core' {
     memberService: MemberService
     projectService: ProjectService
     domainService: DomainService
+  }
+  interface SettingsMap {
+    tenancy: TenancySettings
   }
   interface EventMap {
     'tenancy.tenant.created': { tenantId: string; slug: string }

@@ -1,4 +1,4 @@
-import { applyListQuery, OoError, type Database, type ListQuery, type Principal, type RequestCradle } from '@oo/core'
+import { applyListQuery, OoError, type Database, type ListQuery, type Principal, type RequestCradle, type SettingsAccessor } from '@oo/core'
 import type { UpdateTenantBody } from '../routes/schemas.js'
 
 export interface TenantView {
@@ -49,9 +49,10 @@ export class TenantAdminService {
     return this.get(id, principal)
   }
 
-  async storefront(tenantId: string): Promise<Omit<TenantView, 'status'>> {
+  async storefront(tenantId: string, settings?: SettingsAccessor): Promise<Omit<TenantView, 'status'>> {
     const row = await this.#database.app('tenants').where({ id: tenantId }).first('id', 'slug', 'name', 'theme')
     if (!row) throw notFound(tenantId)
+    if (settings?.isSet(tenantId, 'tenancy', 'theme')) row.theme = settings.get(tenantId, 'tenancy').theme
     const { status: _status, ...view } = await this.#withDomains({ ...row, status: 'COMMITTED' })
     return view
   }
