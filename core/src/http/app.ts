@@ -60,7 +60,7 @@ function coreRoutes(root: AwilixContainer<Cradle>, metrics: Metrics): Router<App
 
 /**
  * The Koa app. Middleware order is fixed here and only here:
- * requestId → errorHandler → metrics → security headers → CORS → body → scope → authenticate
+ * requestId → metrics → errorHandler → security headers → CORS → body → scope → authenticate
  * → plugin middleware (dependency order) → core routes → /api/v1/admin → /api/v1/store.
  */
 export function createApp(opts: {
@@ -76,8 +76,8 @@ export function createApp(opts: {
   const app = new Koa<AppState>({ proxy: http.trustProxy })
   app.silent = true
   app.use(requestId())
+  app.use(metrics.middleware()) // outside the error handler, so it records the final status
   app.use(errorHandler(logger))
-  app.use(metrics.middleware())
   app.use(securityHeaders())
   app.use(cors((host) => root.cradle.tenantResolver?.isKnownHost(host) ?? Promise.resolve(false), http.corsOrigins))
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: http.bodyLimit, encoding: 'utf-8' }))
