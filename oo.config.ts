@@ -22,7 +22,22 @@ export default defineConfig({
   redis: { url: env.url('REDIS_URL') },
   plugins: [
     tenancy({ superAdmins: env.list('OO_SUPER_ADMINS', ['admin@platform.localhost']) }),
-    media(),
+    media({
+      dir: env.string('MEDIA_DIR'),
+      // S3/MinIO when S3_ENDPOINT is set (then bucket and keys are required); else local disk.
+      s3: env.url('S3_ENDPOINT')
+        ? {
+            endpoint: env.required('S3_ENDPOINT'),
+            bucket: env.required('S3_BUCKET'),
+            accessKey: env.required('S3_ACCESS_KEY'),
+            secretKey: env.secret('S3_SECRET_KEY')!,
+            region: env.string('S3_REGION', 'us-east-1'),
+            pathStyle: env.bool('S3_PATH_STYLE', true),
+          }
+        : undefined,
+      maxBytes: env.int('MEDIA_MAX_BYTES', 15 * 1024 * 1024),
+      signedUrlSeconds: env.int('MEDIA_SIGNED_URL_SECONDS', 0),
+    }),
     catalog(),
     config({ reconcileIntervalMs: env.int('OO_CONFIG_RECONCILE_MS', 30_000) }),
   ],
