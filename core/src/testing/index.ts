@@ -93,10 +93,10 @@ export async function createTestApp(opts: TestAppOptions): Promise<TestApp> {
     engine = await boot(
       {
         mode: 'test',
-        http: { port: 0, host: '127.0.0.1', ...opts.config?.http },
+        ...opts.config,
+        http: { ...opts.config?.http, port: 0, host: '127.0.0.1' },
         database: database.config,
         redis: { url: process.env.REDIS_URL, keyPrefix: prefix },
-        ...opts.config,
         plugins: [...opts.plugins, issuer.plugin()],
       },
       { pglite: await database.openPglite?.(), ...opts.boot },
