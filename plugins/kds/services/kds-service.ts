@@ -1,0 +1,168 @@
+import { OoError, type Tenant, type TenantDb } from '@oo/core'
+import type { Knex } from 'knex'
+import type { KdsOptions, KdsSettings } from '../config.js'
+import { readKdsSettings } from './settings.js'
+import { buildTicket, markItems, sameTicket, type KitchenItem, type KitchenTicket, type OrderForKitchen, type TicketEvent, type TicketEventType } from './tickets.js'
+
+/** What the KDS needs from the orders plugin (its scoped `orderService`), inside our transaction. */
+interface OrdersPort {
+  findIn(trx: Knex.Transaction, id: string): Promise<OrderForKitchen | null>
+  advanceIn(trx: Knex.Transaction, id: string, to: 'preparing' | 'ready'): Promise<OrderForKitchen>
+  recallIn(trx: Knex.Transaction, id: string): Promise<OrderForKitchen>
+}
+
+const OPEN = ['placed', 'accepted', 'preparing', 'ready']
+const BEFORE_PREPARING = ['placed', 'accepted']
+const MAX_RESUME = 500
+
+export type CatchUp =
+  | { mode: 'events'; seq: number; events: TicketEvent[]; settings: KdsSettings; serverTime: string }
+  | { mode: 'snapshot'; seq: number; tickets: KitchenTicket[]; settings: KdsSettings; serverTime: string }
+
+interface TicketRow {
+  order_id: string
+  number: string | number
+  status: string
+  label: string | null
+  note: string | null
+  placed_at: Date | string
+  items: KitchenItem[] | string
+  seq: string | number
+}
+
+/**
+ * The kitchen's tickets. Every write takes the tenant's cursor row lock first, then reads the
+ * order as committed now, so tickets change in one order per tenant and each event's `seq` is
+ * one more than the last: a screen that saw `seq` N resumes with everything after N.
+ */
+export class KdsService {
+  readonly #db: TenantDb
+  readonly #orders: OrdersPort
+  readonly #settings: KdsSettings
+  readonly #retain: number
+
+  constructor({ db, orderService, tenant, kdsOptions }: { db: TenantDb; orderService: OrdersPort; tenant: Tenant; kdsOptions: KdsOptions }) {
+    this.#db = db
+    this.#orders = orderService
+    this.#settings = readKdsSettings(tenant, kdsOptions)
+    this.#retain = kdsOptions.retainEvents
+  }
+
+  get settings(): KdsSettings {
+    return this.#settings
+  }
+
+  /** Brings the ticket in line with its order (after an order event). Null when nothing changed. */
+  sync(orderId: string): Promise<TicketEvent | null> {
+    return this.#db.tx(async (trx) => {
+      const seq = await this.#lockCursor(trx)
+      const order = await this.#orders.findIn(trx, orderId)
+      if (!order) return null
+      const existing = await this.#ticketRow(trx, orderId)
+      const next = buildTicket(order, existing?.items, this.#settings.stations)
+      if (existing && sameTicket(existing, next)) return null
+      return this.#write(trx, seq, existing ? 'ticket:updated' : 'ticket:created', next)
+    })
+  }
+
+  /** One item done (or undone). The first bump starts the order; the last one makes it ready. */
+  bumpItem(orderId: string, lineId: string, undo = false): Promise<TicketEvent> {
+    return this.#db.tx(async (trx) => {
+      const seq = await this.#lockCursor(trx)
+      const ticket = await this.#requireTicket(trx, orderId)
+      if (!ticket.items.some((i) => i.lineId === lineId)) throw new OoError('KDS_ITEM_NOT_FOUND', 404, `Ticket ${orderId} has no item ${lineId}`, { field: 'lineId' })
+      const items = markItems(ticket.items, lineId, !undo, new Date().toISOString())
+      let order = await this.#requireOrder(trx, orderId)
+      if (!undo && BEFORE_PREPARING.includes(order.status)) order = await this.#orders.advanceIn(trx, orderId, 'preparing')
+      if (!undo && order.status === 'preparing' && items.every((i) => i.bumpedAt)) order = await this.#orders.advanceIn(trx, orderId, 'ready')
+      return this.#write(trx, seq, 'ticket:updated', buildTicket(order, items, this.#settings.stations))
+    })
+  }
+
+  /** The whole ticket done: the order goes to ready (through every step) and every item is marked. */
+  bumpTicket(orderId: string): Promise<TicketEvent> {
+    return this.#db.tx(async (trx) => {
+      const seq = await this.#lockCursor(trx)
+      const ticket = await this.#requireTicket(trx, orderId)
+      const order = await this.#orders.advanceIn(trx, orderId, 'ready')
+      const items = markItems(ticket.items, undefined, true, new Date().toISOString())
+      return this.#write(trx, seq, 'ticket:updated', buildTicket(order, items, this.#settings.stations))
+    })
+  }
+
+  /** A bumped ticket back on the board: the order goes one step back and the bump marks clear. */
+  recall(orderId: string): Promise<TicketEvent> {
+    return this.#db.tx(async (trx) => {
+      const seq = await this.#lockCursor(trx)
+      const ticket = await this.#requireTicket(trx, orderId)
+      const order = await this.#orders.recallIn(trx, orderId)
+      const items = markItems(ticket.items, undefined, false, '')
+      return this.#write(trx, seq, 'ticket:updated', buildTicket(order, items, this.#settings.stations))
+    })
+  }
+
+  /** What a (re)connecting screen needs: the events after `since`, or every open ticket. */
+  catchUp(since?: number): Promise<CatchUp> {
+    return this.#db.tx(async (trx) => {
+      const cursor = (await trx('kds_cursors').first('seq')) as { seq: string } | undefined
+      const seq = Number(cursor?.seq ?? 0)
+      const base = { seq, settings: this.#settings, serverTime: new Date().toISOString() }
+      if (since !== undefined && since <= seq) {
+        const rows = (await trx('kds_events').where('seq', '>', since).orderBy('seq').limit(MAX_RESUME + 1).select('seq', 'type', 'ticket')) as { seq: string; type: TicketEventType; ticket: KitchenTicket }[]
+        const contiguous = rows.length <= MAX_RESUME && (rows.length === seq - since) && (!rows.length || Number(rows[0]!.seq) === since + 1)
+        if (contiguous) return { mode: 'events', ...base, events: rows.map((r) => ({ type: r.type, seq: Number(r.seq), ticket: r.ticket })) }
+      }
+      const rows = (await trx('kds_tickets').whereIn('status', OPEN).orderBy('placed_at')) as TicketRow[]
+      return { mode: 'snapshot', ...base, tickets: rows.map(toTicket) }
+    })
+  }
+
+  async #lockCursor(trx: Knex.Transaction): Promise<number> {
+    await trx('kds_cursors').insert({ tenant_id: this.#db.tenantId, seq: 0 }).onConflict('tenant_id').ignore()
+    const row = (await trx('kds_cursors').forUpdate().first('seq')) as { seq: string }
+    return Number(row.seq)
+  }
+
+  async #ticketRow(trx: Knex.Transaction, orderId: string): Promise<KitchenTicket | null> {
+    const row = (await trx('kds_tickets').where({ order_id: orderId }).first()) as TicketRow | undefined
+    return row ? toTicket(row) : null
+  }
+
+  async #requireTicket(trx: Knex.Transaction, orderId: string): Promise<KitchenTicket> {
+    const ticket = await this.#ticketRow(trx, orderId)
+    if (!ticket) throw new OoError('KDS_TICKET_NOT_FOUND', 404, `No kitchen ticket for order ${orderId}`, { field: 'orderId' })
+    return ticket
+  }
+
+  async #requireOrder(trx: Knex.Transaction, orderId: string): Promise<OrderForKitchen> {
+    const order = await this.#orders.findIn(trx, orderId)
+    if (!order) throw new OoError('KDS_TICKET_NOT_FOUND', 404, `No order ${orderId}`, { field: 'orderId' })
+    return order
+  }
+
+  async #write(trx: Knex.Transaction, current: number, type: TicketEventType, next: Omit<KitchenTicket, 'seq'>): Promise<TicketEvent> {
+    const seq = current + 1
+    const ticket: KitchenTicket = { ...next, seq }
+    await trx('kds_cursors').update({ seq, updated_at: trx.fn.now() })
+    await trx('kds_tickets')
+      .insert({ tenant_id: this.#db.tenantId, order_id: ticket.orderId, number: ticket.number, status: ticket.status, label: ticket.label, note: ticket.note, placed_at: ticket.placedAt, items: JSON.stringify(ticket.items), seq })
+      .onConflict(['tenant_id', 'order_id'])
+      .merge(['status', 'items', 'seq', 'updated_at'])
+    await trx('kds_events').insert({ tenant_id: this.#db.tenantId, seq, type, order_id: ticket.orderId, ticket: JSON.stringify(ticket) })
+    if (seq % 500 === 0) await trx('kds_events').where('seq', '<=', seq - this.#retain).delete()
+    return { type, seq, ticket }
+  }
+}
+
+function toTicket(row: TicketRow): KitchenTicket {
+  return {
+    orderId: row.order_id,
+    number: Number(row.number),
+    status: row.status,
+    label: row.label,
+    note: row.note,
+    placedAt: (row.placed_at instanceof Date ? row.placed_at : new Date(row.placed_at)).toISOString(),
+    items: typeof row.items === 'string' ? (JSON.parse(row.items) as KitchenItem[]) : row.items,
+    seq: Number(row.seq),
+  }
+}
