@@ -3,6 +3,8 @@ import tenancy from './plugins/tenancy/index.js'
 import media from './plugins/media/index.js'
 import catalog from './plugins/catalog/index.js'
 import config from './plugins/config/index.js'
+import chat from './plugins/chat/index.js'
+import chatAssistant from './plugins/chat-assistant/index.js'
 
 export default defineConfig({
   mode: env.string('NODE_ENV') === 'production' ? 'production' : 'development',
@@ -40,5 +42,7 @@ export default defineConfig({
     }),
     catalog(),
     config({ reconcileIntervalMs: env.int('OO_CONFIG_RECONCILE_MS', 30_000) }),
+    chat(),
+    chatAssistant(),
   ],
 })
