@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { boot, type Engine } from '../boot.js'
 import type { OoConfig } from '../config/define-config.js'
-import { Database } from '../db/database.js'
+import { APP_ROLE, Database } from '../db/database.js'
 import { migrateLatest, migrationFolders } from '../db/migrate.js'
 import { isOoError } from '../errors.js'
 import { createLogger } from '../logger.js'
@@ -72,6 +72,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       const { sortPlugins } = await import('../plugins/plugin-graph.js')
       const folders = migrationFolders(sortPlugins(raw.plugins).map((p) => p.definition.migrations))
       const applied = await migrateLatest(database, folders, ({ index, total, name, ms }) => progress.step(`${name} (${ms} ms)`, index, total))
+      const appPassword = process.env.OO_APP_DB_PASSWORD
+      if (appPassword) {
+        // ALTER ROLE takes no bind parameters; a doubled quote is the complete escape under
+        // standard_conforming_strings (on by default since PostgreSQL 9.1).
+        await database.asOwner((knex) => knex.raw(`alter role ${APP_ROLE} password '${appPassword.replaceAll("'", "''")}'`))
+        progress.step(`password set for ${APP_ROLE}`)
+      }
       progress.done(applied.length ? `${applied.length} applied` : 'already up to date')
     } finally {
       await database.close()
