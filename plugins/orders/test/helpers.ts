@@ -132,3 +132,31 @@ export function nextEvents<T>(socket: Socket, event: string, count: number, ms =
 export function emitAck<T = { ok: boolean; error?: { code: string } } & Record<string, unknown>>(socket: Socket, event: string, payload: object): Promise<T> {
   return socket.timeout(10_000).emitWithAck(event, payload) as Promise<T>
 }
+
+/** Records every `event` payload from now on; `waitFor` resolves with the first match, past or future. */
+export function collect<T>(socket: Socket, event: string) {
+  const items: T[] = []
+  const waiters: { pred: (p: T) => boolean; resolve: (p: T) => void }[] = []
+  socket.on(event, (payload: T) => {
+    items.push(payload)
+    for (const w of [...waiters]) if (w.pred(payload)) {
+      waiters.splice(waiters.indexOf(w), 1)
+      w.resolve(payload)
+    }
+  })
+  return {
+    items,
+    waitFor(pred: (p: T) => boolean, ms = 10_000): Promise<T> {
+      const hit = items.find(pred)
+      if (hit) return Promise.resolve(hit)
+      return new Promise((resolve, reject) => {
+        const waiter = { pred, resolve: (p: T) => (clearTimeout(timer), resolve(p)) }
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1)
+          reject(new Error(`no matching ${event} within ${ms} ms (saw ${items.length})`))
+        }, ms)
+        waiters.push(waiter)
+      })
+    },
+  }
+}
