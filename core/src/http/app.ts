@@ -76,7 +76,7 @@ export function createApp(opts: {
   const app = new Koa<AppState>({ proxy: http.trustProxy })
   app.silent = true
   app.use(requestId())
-  app.use(metrics.middleware()) // outside the error handler, so it records the final status
+  app.use(metrics.middleware(logger)) // outside the error handler, so it records the final status
   app.use(errorHandler(logger))
   app.use(securityHeaders())
   app.use(cors((host) => root.cradle.tenantResolver?.isKnownHost(host) ?? Promise.resolve(false), http.corsOrigins))

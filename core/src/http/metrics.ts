@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa'
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { Logger } from '../logger.js'
 import type { AppState } from './app-state.js'
 
 /** Prometheus metrics of one engine (its own registry, so several engines can share a process). */
@@ -33,7 +34,8 @@ export class Metrics {
     })
   }
 
-  middleware(): Middleware<AppState> {
+  /** Records latency by route and writes one access-log line carrying request id and tenant. */
+  middleware(logger: Logger): Middleware<AppState> {
     const latency = this.#latency
     return async function recordLatency(ctx, next) {
       const end = latency.startTimer()
@@ -41,7 +43,11 @@ export class Metrics {
         await next()
       } finally {
         // The matched route pattern, not the raw path: ids would explode the label set.
-        end({ method: ctx.method, route: ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched', status: String(ctx.status) })
+        const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched'
+        const seconds = end({ method: ctx.method, route, status: String(ctx.status) })
+        if (logger.isLevelEnabled('info')) {
+          logger.info({ requestId: ctx.state.requestId, tenant: ctx.state.tenant?.slug, method: ctx.method, route, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request')
+        }
       }
     }
   }
