@@ -1,0 +1,218 @@
+// Bounded benchmark for issue 6, on PostgreSQL + Redis:
+//   1. propagation delay of a setting change from engine process A to engine process B
+//      (p50/p99 over 200 changes: PUT sent to A → B has swapped its in-memory copy);
+//   2. chat fan-out latency to 500 connected sockets, half on A and half on B
+//      (HTTP action sent to A → each socket's receipt).
+// Usage: DATABASE_URL=postgres://… REDIS_URL=redis://… node_modules/.bin/tsx bench/settings-chat.ts
+// Creates and drops its own database; stops everything it started; hard limit 180 s.
+import { randomBytes } from 'node:crypto'
+import { cpus, loadavg } from 'node:os'
+import { boot, type Engine } from '@oo/core'
+import { TestIssuer } from '@oo/core/testing'
+import pg from 'pg'
+import { io, type Socket } from 'socket.io-client'
+import chatAssistant from '../plugins/chat-assistant/index.js'
+import chat from '../plugins/chat/index.js'
+import config from '../plugins/config/index.js'
+import { closeAgent, requestJson, spawnEngine, type EngineProcess } from '../plugins/config/test/fixtures/spawn.js'
+import tenancy from '../plugins/tenancy/index.js'
+
+const CHANGES = Number(process.env.BENCH_CHANGES ?? 200)
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 500)
+const USERS = 50
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50)
+const API = '/api/v1/admin'
+const now = () => performance.timeOrigin + performance.now()
+
+const baseUrl = process.env.DATABASE_URL
+const redisUrl = process.env.REDIS_URL
+if (!baseUrl || !redisUrl) {
+  console.error('bench/settings-chat.ts needs DATABASE_URL and REDIS_URL (PostgreSQL + Redis)')
+  process.exit(2)
+}
+const hardLimit = setTimeout(() => {
+  console.error('benchmark exceeded 180 s; aborting')
+  process.exit(1)
+}, 180_000)
+
+function dbUrl(name: string, user?: string): string {
+  const u = new URL(baseUrl!)
+  u.pathname = `/${name}`
+  if (user) {
+    u.username = user
+    u.password = ''
+  }
+  return u.toString()
+}
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: dbUrl('postgres') })
+  await client.connect()
+  await client.query(sql).finally(() => client.end())
+}
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+function summary(label: string, samples: number[]): string {
+  const s = [...samples].sort((x, y) => x - y)
+  const f = (n: number) => n.toFixed(2)
+  return `${label}: n=${s.length} p50=${f(percentile(s, 50))} ms p99=${f(percentile(s, 99))} ms max=${f(s.at(-1)!)} ms`
+}
+
+const dbName = `oo_bench_${randomBytes(4).toString('hex')}`
+const prefix = `oo-bench-${randomBytes(4).toString('hex')}`
+const issuer = new TestIssuer()
+let local: Engine | undefined
+const children: EngineProcess[] = []
+const sockets: Socket[] = []
+
+async function main(): Promise<void> {
+  await admin(`create database ${dbName}`)
+  // In this process: migrations, provisioning and tokens. It does not serve the benchmark.
+  local = await boot(
+    {
+      mode: 'test',
+      http: { port: 0, host: '127.0.0.1' },
+      database: { url: dbUrl(dbName), appUrl: dbUrl(dbName, 'oo_app'), poolMax: 4 },
+      redis: { url: redisUrl, keyPrefix: `${prefix}-local` },
+      plugins: [tenancy(), config({ broadcast: false, reconcileIntervalMs: 3_600_000 }), chat(), chatAssistant(), issuer.plugin()],
+    },
+    { outbox: { autoDispatch: false } },
+  )
+  const provisioned = await local.container.cradle.provisioningService.provision({
+    operationId: `bench-${prefix}`, slug: 'bench', name: 'Bench', domains: ['bench.test'], owner: { email: 'owner@bench.test' },
+  })
+  const tenantId = provisioned.tenantId!
+  const host = 'bench.test'
+  const emails = Array.from({ length: USERS }, (_, i) => `user${i}@bench.test`)
+  const mainProject = await seedMembers(local, tenantId, emails)
+
+  const env = { DATABASE_URL: dbUrl(dbName), DATABASE_APP_URL: dbUrl(dbName, 'oo_app'), REDIS_URL: redisUrl, OO_REDIS_PREFIX: prefix, OO_TEST_JWKS: JSON.stringify(await issuer.jwks()), OO_RECONCILE_MS: '3600000' }
+  const [a, b] = await Promise.all([spawnEngine({ ...env, OO_REPORT_SETTINGS: '1' }), spawnEngine({ ...env, OO_REPORT_SETTINGS: '1' })])
+  children.push(a!, b!)
+  const ownerToken = await issuer.token({ sub: 'sub-owner@bench.test', email: 'owner@bench.test', expiresIn: '1h' })
+
+  console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`)
+  console.log(`engines: A pid ${a!.pid}, B pid ${b!.pid}; database ${dbName}; ${CHANGES} changes, ${SOCKETS} sockets, ${MESSAGES} messages`)
+  await benchSettings(a!, b!, host, ownerToken)
+  await benchChat(a!, b!, host, ownerToken, mainProject, emails)
+  console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+}
+
+async function seedMembers(engine: Engine, tenantId: string, emails: string[]): Promise<string> {
+  return engine.database.asOwner(async (k) => {
+    const project = await k('projects').where({ tenant_id: tenantId, slug: 'main' }).first('id')
+    for (const email of emails) {
+      const [user] = await k('users').insert({ issuer: 'urn:oo:test-issuer', subject: `sub-${email}`, email }).returning('id')
+      await k('members').insert({ tenant_id: tenantId, user_id: user.id, role: 'staff' })
+      await k('project_members').insert({ tenant_id: tenantId, project_id: project.id, user_id: user.id })
+    }
+    return project.id as string
+  })
+}
+
+async function benchSettings(a: EngineProcess, b: EngineProcess, host: string, token: string): Promise<void> {
+  const applied = new Map<number, number>()
+  const appliedOnA = new Map<number, number>()
+  const waiters = new Map<number, () => void>()
+  a.onLine((line) => {
+    const version = (line.applied as { version: number } | undefined)?.version
+    if (version !== undefined) appliedOnA.set(version, line.at as number)
+  })
+  b.onLine((line) => {
+    const version = (line.applied as { version: number } | undefined)?.version
+    if (version === undefined) return
+    applied.set(version, line.at as number)
+    waiters.get(version)?.()
+  })
+  const themes = ['tech-ocean', 'fresh-market', 'mono-luxe']
+  const e2e: number[] = []
+  const put: number[] = []
+  const aToB: number[] = []
+  for (let i = 0; i < CHANGES; i++) {
+    const version = i + 1
+    const seen = new Promise<void>((resolve, reject) => {
+      if (applied.has(version)) return resolve()
+      const timer = setTimeout(() => reject(new Error(`B did not apply version ${version} within 2 s`)), 2000)
+      waiters.set(version, () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+    const sent = now()
+    const res = await requestJson(`${a.url}${API}/settings/tenancy.theme`, { method: 'PUT', host, token, body: { value: themes[i % 3], version: i } })
+    if (res.status !== 200) throw new Error(`PUT ${version}: ${res.status} ${JSON.stringify(res.body)}`)
+    put.push(now() - sent)
+    await seen
+    waiters.delete(version)
+    e2e.push(applied.get(version)! - sent)
+    const onA = appliedOnA.get(version)
+    if (onA !== undefined) aToB.push(applied.get(version)! - onA)
+  }
+  console.log(summary('settings PUT on A (validate + version + history + outbox + publish)', put))
+  console.log(summary('settings propagation, PUT sent to A → swapped on B', e2e))
+  console.log(summary('settings propagation, committed+swapped on A → swapped on B (publish, Redis, re-read)', aToB))
+}
+
+async function benchChat(a: EngineProcess, b: EngineProcess, host: string, ownerToken: string, projectId: string, emails: string[]): Promise<void> {
+  const tokens = await Promise.all(emails.map((email) => issuer.token({ sub: `sub-${email}`, email, expiresIn: '1h' })))
+  const received = new Map<string, number[]>()
+  const fromEmit: number[] = []
+  let expected = 0
+  let onAll: (() => void) | undefined
+  for (let i = 0; i < SOCKETS; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, SOCKETS - i) }, async (_, j) => {
+      const n = i + j
+      const socket = io(`${(n % 2 ? b : a).url}/chat`, { transports: ['websocket'], extraHeaders: { host }, auth: { token: tokens[n % tokens.length] }, reconnection: false, forceNew: true })
+      sockets.push(socket)
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve())
+        socket.once('connect_error', reject)
+      })
+      const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('chat:join', { projectId }, resolve))
+      if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`)
+      socket.on('chat:action', (msg: { at: number; marker?: string }) => {
+        const t = now()
+        fromEmit.push(Date.now() - msg.at)
+        const key = String(msg.at)
+        const list = received.get(key) ?? []
+        list.push(t)
+        received.set(key, list)
+        if (list.length === expected) onAll?.()
+      })
+    }))
+  }
+  const opened = await requestJson(`${a.url}${API}/chat/projects/${projectId}/sessions`, { method: 'POST', host, token: ownerToken, body: {} })
+  const sessionId = opened.body.session.id as string
+  const latencies: number[] = []
+  const actions = ['thumbs-up', 'ready', 'review', 'thumbs-down']
+  let delivered = 0
+  for (let i = 0; i < MESSAGES; i++) {
+    expected = SOCKETS
+    const sent = now()
+    const all = new Promise<void>((resolve) => {
+      onAll = resolve
+      setTimeout(resolve, 3000)
+    })
+    const res = await requestJson(`${a.url}${API}/chat/sessions/${sessionId}/actions`, { method: 'POST', host, token: ownerToken, body: { action: actions[i % actions.length] } })
+    if (res.status !== 202) throw new Error(`action ${i}: ${res.status} ${JSON.stringify(res.body)}`)
+    await all
+    const times = received.get(String(res.body.at)) ?? []
+    delivered += times.length
+    for (const t of times) latencies.push(t - sent)
+  }
+  console.log(`chat fan-out: ${delivered}/${SOCKETS * MESSAGES} deliveries to ${SOCKETS} sockets (${SOCKETS / 2} on A, ${SOCKETS / 2} on B)`)
+  console.log(summary('chat fan-out, action POSTed to A → received by each socket', latencies))
+  console.log(summary('chat fan-out, server emit (after commit) → received by each socket (ms clock)', fromEmit))
+}
+
+try {
+  await main()
+} finally {
+  for (const s of sockets) s.disconnect()
+  const codes = await Promise.all(children.map((c) => c.stop()))
+  closeAgent()
+  await local?.stop()
+  await admin(`drop database if exists ${dbName} with (force)`).catch((err: unknown) => console.error('could not drop', dbName, err))
+  clearTimeout(hardLimit)
+  if (codes.some((c) => c !== 0)) console.error('engine exit codes', codes)
+}
