@@ -110,7 +110,7 @@ describe('kds: the /kitchen namespace', () => {
     const live: KitchenTicket[] = []
     screen.on('ticket:created', (tk: KitchenTicket) => live.push(tk))
     screen.connect()
-    await new Promise((r) => screen.once('connect', r))
+    await new Promise<void>((r) => screen.once('connect', () => r()))
     const resume = await emitAck<{ ok: boolean; mode: string; events: { type: string; ticket: KitchenTicket }[] }>(screen, 'kitchen:sync', { since: lastSeen })
     expect(resume.mode).toBe('events')
     const createdIds = resume.events.filter((e) => e.type === 'ticket:created').map((e) => e.ticket.orderId)
