@@ -34,6 +34,9 @@ export const IssuerOptions = z.object({
 })
 export type IssuerOptions = z.output<typeof IssuerOptions>
 
+const Rule = z.object({ limit: z.number().int().min(1), windowSeconds: z.number().int().min(1).max(86_400) })
+const rule = (limit: number, windowSeconds: number) => Rule.default({ limit, windowSeconds })
+
 export const oidcOptions = z.object({
   /** HS256 secret for the engine's own guest/order tokens (≥ 32 chars). Unset: generated once and stored in the database. */
   tokenSecret: z.string().min(32).optional(),
@@ -43,5 +46,46 @@ export const oidcOptions = z.object({
   clockSkewSeconds: z.number().int().min(0).max(300).default(30),
   /** External issuers. When empty, the built-in development issuer serves `/oidc`. */
   issuers: z.array(IssuerOptions).default([]),
+  /** The built-in development issuer (oidc-provider with local accounts) at `/oidc`. */
+  devIssuer: z
+    .object({
+      /** Serve it. @default true when `issuers` is empty */
+      enabled: z.boolean().optional(),
+      /** Production refuses it unless this is set. @default false */
+      allowInProduction: z.boolean().default(false),
+      /** Public origin of the engine, e.g. `https://shop.example.com`. Unset: the listening address. */
+      publicUrl: z.url().optional(),
+      /** `aud` of the JWT access tokens it issues. @default 'urn:omniorder:api' */
+      audience: z.string().min(1).default('urn:omniorder:api'),
+    })
+    .prefault({}),
+  /** Browser sessions (backend-for-frontend) at /auth/*. */
+  session: z
+    .object({
+      /** Name of the httpOnly session cookie. @default 'oo_session' */
+      cookieName: z.string().regex(/^[A-Za-z0-9_-]+$/).default('oo_session'),
+      /** Session lifetime in seconds. @default 28800 (8 h) */
+      ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(28_800),
+    })
+    .prefault({}),
+  /** Fixed-window rate limits (Redis when configured, so they hold across processes). 429 + Retry-After. */
+  rateLimits: z
+    .object({
+      /** Sign-in attempts (login form, /auth/login) per IP. @default 20 per 5 min */
+      signInPerIp: rule(20, 300),
+      /** Sign-in attempts per account email. @default 10 per 5 min */
+      signInPerUser: rule(10, 300),
+      /** Registrations per IP. @default 10 per hour */
+      registerPerIp: rule(10, 3600),
+      /** Password reset requests and confirmations per IP. @default 10 per 15 min */
+      passwordResetPerIp: rule(10, 900),
+      /** Password reset requests per account email. @default 3 per 15 min */
+      passwordResetPerUser: rule(3, 900),
+      /** API requests (/api/*) per IP. @default 1200 per min */
+      apiPerIp: rule(1200, 60),
+      /** API requests per signed-in caller. @default 600 per min */
+      apiPerUser: rule(600, 60),
+    })
+    .prefault({}),
 })
 export type OidcOptions = z.output<typeof oidcOptions>

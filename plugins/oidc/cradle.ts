@@ -2,7 +2,12 @@ import type { OidcOptions } from './config.js'
 import type { Denylist } from './services/denylist.js'
 import type { GuestTokens } from './services/guest-tokens.js'
 import type { IssuerRegistry } from './services/issuer-registry.js'
+import type { DevIssuer } from './services/dev-issuer.js'
+import type { LocalAccounts } from './services/local-accounts.js'
+import type { MailOutbox } from './services/mail-outbox.js'
+import type { RateLimiter } from './services/rate-limiter.js'
 import type { SecretStore } from './services/secret-store.js'
+import type { SessionStore } from './services/sessions.js'
 import type { UserTokens } from './services/user-tokens.js'
 
 declare module '@oo/core' {
@@ -14,5 +19,11 @@ declare module '@oo/core' {
     guestTokens: GuestTokens
     oidcIssuers: IssuerRegistry
     oidcUserTokens: UserTokens
+    oidcSessions: SessionStore
+    oidcRateLimiter: RateLimiter
+    oidcMail: MailOutbox
+    oidcAccounts: LocalAccounts
+    /** null when an external issuer is configured. */
+    oidcDevIssuer: DevIssuer | null
   }
 }

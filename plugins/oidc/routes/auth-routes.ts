@@ -1,0 +1,141 @@
+import Router from '@koa/router'
+import { OoError, type AppState, type ResolvedConfig, type TenantResolver } from '@oo/core'
+import type { Context } from 'koa'
+import * as client from 'openid-client'
+import type { IssuerEntry } from '../services/issuer-registry.js'
+import type { SessionStore } from '../services/sessions.js'
+import type { UserTokens } from '../services/user-tokens.js'
+
+export interface AuthRouteDeps {
+  config: ResolvedConfig
+  cookieName: string
+  sessions: SessionStore
+  userTokens: UserTokens
+  tenants: () => TenantResolver | undefined
+  /** The issuer browsers sign in with (the dev issuer is built on demand). */
+  issuer: (ctx: Context) => Promise<IssuerEntry>
+  limit: (ctx: Context, action: 'signIn') => Promise<void>
+}
+
+const STATE_COOKIE = 'oo_auth_state'
+const LOCAL = /^(localhost|127\.0\.0\.1|\[::1\]|.+\.localhost)$/
+
+/** Backend-for-frontend sign-in: code + PKCE as a confidential client, then an httpOnly session cookie. */
+export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/auth' })
+
+  router.get('/login', async function login(ctx) {
+    await deps.limit(ctx, 'signIn')
+    await assertOwnHost(ctx, deps)
+    const returnTo = await safeReturnTo(ctx, deps, typeof ctx.query.returnTo === 'string' ? ctx.query.returnTo : '/')
+    const entry = await deps.issuer(ctx)
+    const { config } = await entry.connect()
+    const verifier = client.randomPKCECodeVerifier()
+    const state = client.randomState()
+    const nonce = client.randomNonce()
+    const redirectUri = `${ctx.protocol}://${ctx.host}/auth/callback`
+    await deps.sessions.saveLoginState(state, { issuer: entry.options.issuer, verifier, nonce, returnTo, redirectUri })
+    ctx.cookies.set(STATE_COOKIE, state, cookieOptions(ctx, deps.config, { path: '/auth', maxAge: 600_000 }))
+    ctx.redirect(
+      client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: entry.options.scopes.join(' '),
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      }).href,
+    )
+  })
+
+  router.get('/callback', async function callback(ctx) {
+    const state = typeof ctx.query.state === 'string' ? ctx.query.state : ''
+    if (!state || ctx.cookies.get(STATE_COOKIE) !== state) throw new OoError('OIDC_LOGIN_STATE_MISMATCH', 400, 'This sign-in was not started in this browser; start again')
+    const login = await deps.sessions.takeLoginState(state)
+    if (!login) throw new OoError('OIDC_LOGIN_STATE_EXPIRED', 400, 'This sign-in expired or was already completed; start again')
+    ctx.cookies.set(STATE_COOKIE, null, cookieOptions(ctx, deps.config, { path: '/auth' }))
+    if (typeof ctx.query.error === 'string') throw new OoError('OIDC_LOGIN_DENIED', 401, `Sign-in ended: ${ctx.query.error_description ?? ctx.query.error}`)
+    const entry = await deps.issuer(ctx)
+    if (entry.options.issuer !== login.issuer) throw new OoError('OIDC_LOGIN_STATE_MISMATCH', 400, 'The issuer changed during sign-in; start again')
+    const { config } = await entry.connect()
+    const current = new URL(login.redirectUri)
+    current.search = ctx.querystring
+    let tokens
+    try {
+      tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: login.verifier, expectedState: state, expectedNonce: login.nonce, idTokenExpected: true })
+    } catch (err) {
+      throw new OoError('OIDC_CODE_EXCHANGE_FAILED', 401, `The issuer did not accept the sign-in: ${(err as Error).message}`, { cause: err })
+    }
+    const principal = await deps.userTokens.principalFromClaims(entry.options, tokens.claims()!)
+    const { cookie } = await deps.sessions.create(principal, entry.options.issuer, tokens.id_token ?? null)
+    ctx.cookies.set(deps.cookieName, cookie, cookieOptions(ctx, deps.config, { path: '/', maxAge: deps.sessions.ttlMs }))
+    ctx.status = 303
+    ctx.redirect(login.returnTo)
+  })
+
+  router.get('/session', async function session(ctx) {
+    const found = await deps.sessions.find(ctx.cookies.get(deps.cookieName))
+    if (!found) throw new OoError('OO_UNAUTHENTICATED', 401, 'No session: sign in at /auth/login')
+    const principal = ctx.state.principal ?? found.principal
+    ctx.set('Cache-Control', 'no-store')
+    ctx.body = {
+      principal: { id: principal.id, kind: principal.kind, email: principal.email ?? null, name: principal.name ?? null, superAdmin: principal.superAdmin },
+      tenant: ctx.state.tenant ?? null,
+      role: ctx.state.role ?? null,
+      csrfToken: found.csrf,
+      expiresAt: found.expiresAt.toISOString(),
+    }
+  })
+
+  router.post('/logout', async function logout(ctx) {
+    const cookie = ctx.cookies.get(deps.cookieName)
+    const found = await deps.sessions.find(cookie)
+    if (found && !ctx.state.principal) throw new OoError('OIDC_CSRF_TOKEN_INVALID', 403, 'Send the session’s CSRF token in X-CSRF-Token')
+    await deps.sessions.destroy(cookie)
+    ctx.cookies.set(deps.cookieName, null, cookieOptions(ctx, deps.config, { path: '/' }))
+    let endSessionUrl: string | null = null
+    if (found) {
+      const entry = await deps.issuer(ctx).catch(() => undefined)
+      const metadata = entry && entry.options.issuer === found.issuer ? (await entry.connect()).config : undefined
+      if (metadata?.serverMetadata().end_session_endpoint) {
+        endSessionUrl = client.buildEndSessionUrl(metadata, { ...(found.idToken ? { id_token_hint: found.idToken } : {}), post_logout_redirect_uri: `${ctx.protocol}://${ctx.host}/` }).href
+      }
+    }
+    ctx.body = { status: 'signed-out', endSessionUrl }
+  })
+
+  return router
+}
+
+function cookieOptions(ctx: Context, config: ResolvedConfig, extra: { path: string; maxAge?: number }) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.secure, overwrite: true, ...extra }
+}
+
+/** Sign-in runs on a registered tenant domain or on the engine's own local address, never elsewhere. */
+async function assertOwnHost(ctx: Context, deps: AuthRouteDeps): Promise<void> {
+  const host = ctx.hostname
+  if (LOCAL.test(host) || (await deps.tenants()?.isKnownHost(host))) {
+    // Session cookies are Secure outside local development; plain http elsewhere is refused in production.
+    if (!ctx.secure && !LOCAL.test(host) && deps.config.mode === 'production') throw new OoError('OIDC_HTTPS_REQUIRED', 400, 'Sign-in needs https')
+    return
+  }
+  throw new OoError('OIDC_HOST_NOT_ALLOWED', 400, `${host} is not a registered domain`)
+}
+
+/** A path on this host, or an absolute URL on a registered tenant domain: no open redirects. */
+async function safeReturnTo(ctx: Context, deps: AuthRouteDeps, value: string): Promise<string> {
+  if (/^\/(?![/\\])/.test(value) && !/[\r\n]/.test(value)) return value
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw refused()
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password) throw refused()
+  if (url.host === ctx.host || (await deps.tenants()?.isKnownHost(url.hostname))) return url.href
+  throw refused()
+}
+
+function refused(): OoError {
+  return new OoError('OIDC_RETURN_TO_REFUSED', 400, 'returnTo must be a path or a URL on a registered shop domain', { field: 'returnTo' })
+}
