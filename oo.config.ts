@@ -1,5 +1,6 @@
 import { defineConfig, env } from '@oo/core'
 import tenancy from './plugins/tenancy/index.js'
+import adminPanel from './plugins/admin-panel/index.js'
 import media from './plugins/media/index.js'
 import catalog from './plugins/catalog/index.js'
 import config from './plugins/config/index.js'
@@ -24,6 +25,8 @@ export default defineConfig({
   redis: { url: env.url('REDIS_URL') },
   plugins: [
     tenancy({ superAdmins: env.list('OO_SUPER_ADMINS', ['admin@platform.localhost']) }),
+    // The react-admin panel at /admin/ on every tenant domain (built from admin/).
+    adminPanel({ dist: env.string('OO_ADMIN_DIST') }),
     media({
       dir: env.string('MEDIA_DIR'),
       // S3/MinIO when S3_ENDPOINT is set (then bucket and keys are required); else local disk.

@@ -1,0 +1,34 @@
+import { Fragment } from 'react'
+import ListSubheader from '@mui/material/ListSubheader'
+import { Menu as RaMenu, useResourceDefinitions, useSidebarState } from 'react-admin'
+import { adminPlugins } from '../plugins.ts'
+
+/**
+ * The menu is built from the plugins' resources, grouped by plugin. A resource whose list the
+ * caller may not see was registered without one (App.tsx), so it has no entry here.
+ */
+export function Menu() {
+  const definitions = useResourceDefinitions()
+  const [open] = useSidebarState()
+  return (
+    <RaMenu>
+      <RaMenu.DashboardItem />
+      {adminPlugins.map(({ plugin, resources }) => {
+        const visible = resources.filter((r) => definitions[r.name]?.hasList)
+        if (visible.length === 0) return null
+        return (
+          <Fragment key={plugin}>
+            {open && (
+              <ListSubheader disableSticky sx={{ lineHeight: '2.2em', mt: 1, textTransform: 'capitalize', background: 'transparent' }}>
+                {plugin}
+              </ListSubheader>
+            )}
+            {visible.map((r) => (
+              <RaMenu.ResourceItem key={r.name} name={r.name} />
+            ))}
+          </Fragment>
+        )
+      })}
+    </RaMenu>
+  )
+}

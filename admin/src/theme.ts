@@ -1,0 +1,4 @@
+import { nanoDarkTheme, nanoLightTheme } from 'react-admin'
+
+export const theme = nanoLightTheme
+export const darkTheme = nanoDarkTheme

@@ -1,0 +1,39 @@
+import LanguageIcon from '@mui/icons-material/Language'
+import { BooleanField, BooleanInput, Create, Datagrid, DeleteButton, List, SimpleForm, TextField, TextInput, required } from 'react-admin'
+import { useCan, type AdminResource } from '@oo/admin/plugin-api'
+
+function DomainList() {
+  const canWrite = useCan('tenancy.domains.write')
+  return (
+    <List sort={{ field: 'host', order: 'ASC' }}>
+      <Datagrid rowClick={false} bulkActionButtons={false}>
+        <TextField source="host" />
+        <BooleanField source="isPrimary" label="Primary" />
+        {canWrite && <DeleteButton mutationMode="pessimistic" />}
+      </Datagrid>
+    </List>
+  )
+}
+
+function DomainCreate() {
+  return (
+    <Create redirect="list">
+      <SimpleForm defaultValues={{ isPrimary: false }}>
+        <TextInput source="host" validate={required()} helperText="e.g. shop.example.com (point its DNS at the engine)" />
+        <BooleanInput source="isPrimary" label="Primary domain" />
+      </SimpleForm>
+    </Create>
+  )
+}
+
+export const domains: AdminResource = {
+  name: 'domains',
+  icon: LanguageIcon,
+  options: { label: 'Domains' },
+  permission: 'tenancy.domains.read',
+  writePermission: 'tenancy.domains.write',
+  list: DomainList,
+  create: DomainCreate,
+  recordRepresentation: 'host',
+}
+
