@@ -79,7 +79,7 @@ export class SettingsService {
   async put(scope: string, key: string, input: { value: unknown; version: number; reason?: string }): Promise<SettingView> {
     this.#assertKey(scope, key)
     const actor = this.#principal?.id ?? null
-    const version = await this.#db.tx(async (trx) => {
+    const row = await this.#db.tx(async (trx) => {
       const rows: Row[] = await trx('service_configs').where({ scope }).select('key', 'value', 'version')
       const current = rows.find((r) => r.key === key)
       const candidate = Object.fromEntries(rows.map((r) => [r.key, r.value]))
@@ -89,23 +89,24 @@ export class SettingsService {
       if (currentVersion !== input.version) throw conflict(scope, key, input.version, currentVersion)
       const next = currentVersion + 1
       const value = JSON.stringify(parsed[key])
-      const written = current
+      const returning = ['scope', 'key', 'value', 'version', 'updated_by', 'updated_at']
+      const written: Row[] = current
         ? await trx('service_configs').where({ scope, key, version: currentVersion })
-            .update({ value, version: next, updated_by: actor, updated_at: trx.fn.now() }).returning('id')
+            .update({ value, version: next, updated_by: actor, updated_at: trx.fn.now() }).returning(returning)
         : await trx('service_configs').insert({ tenant_id: this.#db.tenantId, scope, key, value, version: next, updated_by: actor })
-            .onConflict(['tenant_id', 'scope', 'key']).ignore().returning('id')
-      if (!written.length) throw conflict(scope, key, input.version, currentVersion + 1)
+            .onConflict(['tenant_id', 'scope', 'key']).ignore().returning(returning)
+      if (!written[0]) throw conflict(scope, key, input.version, currentVersion + 1)
       await trx('config_history').insert({
         tenant_id: this.#db.tenantId, scope, key, version: next,
         old_value: current ? JSON.stringify(current.value) : null, new_value: value, actor, reason: input.reason ?? null,
       })
       this.#events.emit('config.setting.changed', { scope, key, version: next })
-      return next
+      return written[0]
     })
     // This process first (read-your-writes), then everyone else.
     await this.#store.reload(this.#db.tenantId, scope)
-    await this.#publish({ tenantId: this.#db.tenantId, scope, key, version })
-    return this.get(scope, key)
+    await this.#publish({ tenantId: this.#db.tenantId, scope, key, version: Number(row.version) })
+    return toView(scope, key, row, undefined)
   }
 
   async history(scope: string, key: string): Promise<HistoryEntry[]> {
