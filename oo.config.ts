@@ -1,5 +1,6 @@
 import { defineConfig, env } from '@oo/core'
 import tenancy from './plugins/tenancy/index.js'
+import oidc from './plugins/oidc/index.js'
 import adminPanel from './plugins/admin-panel/index.js'
 import media from './plugins/media/index.js'
 import catalog from './plugins/catalog/index.js'
@@ -25,6 +26,22 @@ export default defineConfig({
   redis: { url: env.url('REDIS_URL') },
   plugins: [
     tenancy({ superAdmins: env.list('OO_SUPER_ADMINS', ['admin@platform.localhost']) }),
+    // Sign-in: an external OIDC issuer when OIDC_ISSUER is set, else the built-in development issuer at /oidc.
+    oidc({
+      tokenSecret: env.secret('OO_TOKEN_SECRET', { optional: true }),
+      issuers: env.url('OIDC_ISSUER')
+        ? [
+            {
+              issuer: env.url('OIDC_ISSUER')!,
+              audience: env.required('OIDC_AUDIENCE'),
+              clientId: env.required('OIDC_CLIENT_ID'),
+              clientSecret: env.secret('OIDC_CLIENT_SECRET'),
+              claims: { roles: env.string('OIDC_ROLES_CLAIM', 'groups')! },
+            },
+          ]
+        : [],
+      devIssuer: { publicUrl: env.url('OO_PUBLIC_URL'), allowInProduction: env.bool('OO_DEV_ISSUER_IN_PRODUCTION', false) },
+    }),
     // The react-admin panel at /admin/ on every tenant domain (built from admin/).
     adminPanel({ dist: env.string('OO_ADMIN_DIST') }),
     media({
