@@ -115,9 +115,14 @@ export class ChatService {
   /** The member's (or guest's) own active session in this tenant, with its project. */
   async activeSession(trx: Knex.Transaction, sessionId: string): Promise<{ id: string; projectId: string; participantId: string }> {
     const who = this.participantId()
-    const row = await trx('chat_sessions').where({ id: sessionId, participant_id: who }).first('id', 'project_id', 'status')
+    // One round trip on the hot path: the session and whether its owner still belongs there.
+    const stillMember = this.#principal!.kind === 'guest'
+      ? trx.raw(`exists (select 1 from chat_guests g where g.project_id = s.project_id and g.guest_id = ? and g.expires_at > now())`, [who])
+      : trx.raw(`exists (select 1 from project_members m where m.project_id = s.project_id and m.user_id = ?)`, [who])
+    const row = await trx('chat_sessions as s').where({ 's.id': sessionId, 's.participant_id': who })
+      .first('s.id', 's.project_id', 's.status', trx.raw('? as member', [stillMember]))
     if (!row || row.status !== 'active') throw sessionGone(sessionId)
-    await this.assertMember(row.project_id, trx)
+    if (!row.member) throw new OoError('CHAT_NOT_A_MEMBER', 403, 'You are not a member of this project')
     return { id: row.id, projectId: row.project_id, participantId: who }
   }
 

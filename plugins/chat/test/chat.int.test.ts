@@ -169,4 +169,12 @@ describe('chat', () => {
     await annSocket.next('chat:action', (m) => m.action === 'thumbs-up')
     expect(annSocket.received.filter((r) => r.event === 'chat:assistant')).toHaveLength(1)
   })
+
+  it('stops a participant who left the project, even with an active session', async () => {
+    const { session } = await open(bob, pizza.host, kitchen)
+    await t.engine.database.asOwner((k) => k('project_members').where({ project_id: kitchen }).delete())
+    const res = await t.as(bob).post(`${API}/chat/sessions/${session.id}/actions`).set('Host', pizza.host).send({ action: 'ready' }).expect(403)
+    expect(res.body.error.code).toBe('CHAT_NOT_A_MEMBER')
+    await addToProject(t, pizza.id, kitchen, bob)
+  })
 })
