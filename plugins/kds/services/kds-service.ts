@@ -118,9 +118,12 @@ export class KdsService {
   }
 
   async #lockCursor(trx: Knex.Transaction): Promise<number> {
-    await trx('kds_cursors').insert({ tenant_id: this.#db.tenantId, seq: 0 }).onConflict('tenant_id').ignore()
-    const row = (await trx('kds_cursors').forUpdate().first('seq')) as { seq: string }
-    return Number(row.seq)
+    // The no-op update on conflict takes the row lock in the same statement that creates the row.
+    const { rows } = (await trx.raw(
+      `insert into kds_cursors (tenant_id, seq) values (?, 0) on conflict (tenant_id) do update set seq = kds_cursors.seq returning seq`,
+      [this.#db.tenantId],
+    )) as { rows: { seq: string }[] }
+    return Number(rows[0]!.seq)
   }
 
   async #ticketRow(trx: Knex.Transaction, orderId: string): Promise<KitchenTicket | null> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { OoError, type TenantDb } from '@oo/core'
 import type { Knex } from 'knex'
 import type { CheckoutBody } from '../routes/schemas.js'
-import type { Order } from './order-rows.js'
+import { toLine, toOrder, type LineRow, type Order, type OrderRow } from './order-rows.js'
 import type { OrderService } from './order-service.js'
 import type { CatalogStock } from './ports.js'
 
@@ -43,7 +43,7 @@ export class CheckoutService {
         })
         .onConflict(['tenant_id', 'idempotency_key'])
         .ignore()
-        .returning(['id', 'number'])) as { id: string; number: string }[]
+        .returning('*')) as OrderRow[]
       if (!created) {
         // Lost the race for this key: the winner has committed (we waited on its index entry).
         const replay = await this.#replay(trx, idempotencyKey!, hash)
@@ -51,7 +51,7 @@ export class CheckoutService {
         throw new OoError('ORDERS_IDEMPOTENCY_CONFLICT', 409, 'A checkout with this Idempotency-Key is in progress; retry')
       }
       const priced = await this.#stock.priceAndTake(trx, items, { currency: body.currency })
-      await trx('order_lines').insert(
+      const lineRows = (await trx('order_lines').insert(
         priced.map((line, i) => ({
           tenant_id: this.#db.tenantId,
           order_id: created.id,
@@ -65,11 +65,12 @@ export class CheckoutService {
           category_slug: line.categorySlug ?? null,
           farmer_id: line.farmerId ?? null,
         })),
-      )
+      ).returning('*')) as LineRow[]
       const total = priced.reduce((sum, l) => sum + l.unitPriceMinor * l.quantity, 0)
-      await trx('orders').where({ id: created.id }).update({ total_minor: total, currency: priced[0]?.currency ?? body.currency ?? null })
+      const [row] = (await trx('orders').where({ id: created.id }).update({ total_minor: total, currency: priced[0]?.currency ?? body.currency ?? null }).returning('*')) as OrderRow[]
       await this.#orders.recordPlaced(trx, created.id, Number(created.number))
-      return { order: await this.#orders.getIn(trx, created.id), replayed: false }
+      const lines = lineRows.sort((x, y) => Number(x.line_no) - Number(y.line_no)).map(toLine)
+      return { order: toOrder(row!, lines), replayed: false }
     })
   }
 

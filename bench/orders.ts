@@ -1,0 +1,200 @@
+// Orders benchmark (bounded, ~1 minute): order-to-kitchen latency across two engine processes and
+// peak checkout throughput, on PostgreSQL + Redis.
+//
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
+//     node_modules/.bin/tsx bench/orders.ts [--rate 50] [--seconds 15] [--peak-seconds 5] [--concurrency 32]
+//
+// Latency = checkout request sent to process A → `ticket:created` received on a KDS socket
+// connected to process B (outbox → handler → Redis adapter → socket). Throughput = 201 checkouts/s
+// from `concurrency` keep-alive clients spread over both processes.
+import { randomBytes } from 'node:crypto'
+import { Agent, request } from 'node:http'
+import { parseArgs } from 'node:util'
+import { boot, type Engine } from '@oo/core'
+import { TestIssuer, withDatabase } from '@oo/core/testing'
+import { exportJWK } from 'jose'
+import pg from 'pg'
+import { io, type Socket } from 'socket.io-client'
+import { KDS_ENGINE, spawnEngine, type EngineProcess } from '../plugins/kds/test/fixtures/spawn.js'
+import { orderPlugins } from '../plugins/orders/test/helpers.js'
+
+const { values: args } = parseArgs({
+  options: { rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '15' }, 'peak-seconds': { type: 'string', default: '5' }, concurrency: { type: 'string', default: '32' } },
+})
+const RATE = Number(args.rate)
+const SECONDS = Number(args.seconds)
+const PEAK_SECONDS = Number(args['peak-seconds'])
+const CONCURRENCY = Number(args.concurrency)
+const HARD_LIMIT_MS = 60_000 + (SECONDS + PEAK_SECONDS) * 1000 * 2
+
+const url = process.env.DATABASE_URL
+const redisUrl = process.env.REDIS_URL
+if (!url || !redisUrl) {
+  console.error('bench/orders.ts needs DATABASE_URL (PostgreSQL) and REDIS_URL: two processes cannot share the embedded database.')
+  process.exit(2)
+}
+
+const guard = setTimeout(() => {
+  console.error(`bench exceeded its ${HARD_LIMIT_MS} ms bound`)
+  process.exit(1)
+}, HARD_LIMIT_MS)
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 })
+
+function post(base: string, path: string, host: string, body: unknown): Promise<{ status: number; body: any }> {
+  const payload = JSON.stringify(body)
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method: 'POST', agent, headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (text += c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }))
+    })
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(url!, 'postgres') })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+function summary(label: string, samples: number[]): string {
+  const s = [...samples].sort((x, y) => x - y)
+  return `${label}: n=${s.length} p50=${pct(s, 50).toFixed(1)} ms p90=${pct(s, 90).toFixed(1)} ms p99=${pct(s, 99).toFixed(1)} ms max=${(s.at(-1) ?? NaN).toFixed(1)} ms`
+}
+
+const dbName = `oo_bench_${randomBytes(4).toString('hex')}`
+const dbUrl = withDatabase(url, dbName)
+const issuer = new TestIssuer()
+let setup: Engine | undefined
+const children: EngineProcess[] = []
+const sockets: Socket[] = []
+
+try {
+  await admin(`create database ${dbName}`)
+  // In-process engine only to migrate, provision and hold the issuer; it dispatches nothing.
+  setup = await boot(
+    { mode: 'test', http: { port: 0, host: '127.0.0.1' }, database: { url: dbUrl, poolMax: 4 }, redis: { url: redisUrl, keyPrefix: `oo-bench-setup-${dbName}` }, plugins: [...orderPlugins(), issuer.plugin()] },
+    { outbox: { autoDispatch: false } },
+  )
+  const cradle = setup.container.cradle
+  const { tenantId } = await cradle.provisioningService.provision({ operationId: `bench-${dbName}`, slug: 'bench', name: 'Bench', domains: ['bench.test'], owner: { email: 'owner@bench.test' } })
+  const products = await cradle.scopes.run(tenantId, async (scope) => {
+    await scope.cradle.memberService.add({ email: 'kitchen@bench.test', role: 'kitchen' })
+    return scope.cradle.db.tx(async (trx) => {
+      const [cat] = await trx('catalog_categories').insert({ tenant_id: tenantId, slug: 'mains', name: 'Mains' }).returning('id')
+      const [big] = await trx('catalog_products').insert({ tenant_id: tenantId, slug: 'bowl', name: 'Bowl', price_minor: 1200, currency: 'EUR', stock_qty: 1_000_000, category_id: cat.id }).returning('id')
+      const [small] = await trx('catalog_products').insert({ tenant_id: tenantId, slug: 'special', name: 'Special', price_minor: 1500, currency: 'EUR', stock_qty: 100, category_id: cat.id }).returning('id')
+      return { big: big.id as string, small: small.id as string }
+    })
+  })
+  const env = {
+    DATABASE_URL: dbUrl,
+    DATABASE_APP_URL: withDatabase(url, dbName, 'oo_app'),
+    REDIS_URL: redisUrl,
+    DB_POOL_MAX: '10',
+    OO_REDIS_PREFIX: `oo-bench-${dbName}`,
+    OO_TEST_ISSUER_JWK: JSON.stringify(await exportJWK((await issuer.keys()).publicKey)),
+  }
+  const [a, b] = await Promise.all([spawnEngine(KDS_ENGINE, env), spawnEngine(KDS_ENGINE, env)])
+  children.push(a!, b!)
+  console.log(`engines: A ${a!.url} (pid ${a!.pid}), B ${b!.url} (pid ${b!.pid}); db ${dbName}`)
+
+  const kitchen = io(`${b!.url}/kitchen`, { auth: { token: await issuer.token({ sub: 'sub-kitchen@bench.test', email: 'kitchen@bench.test' }) }, extraHeaders: { host: 'bench.test' }, transports: ['websocket'] })
+  sockets.push(kitchen)
+  await new Promise<void>((resolve, reject) => {
+    kitchen.once('connect', () => resolve())
+    kitchen.once('connect_error', reject)
+  })
+  const sent = new Map<string, number>()
+  const latencies: number[] = []
+  kitchen.on('ticket:created', (ticket: { label: string }) => {
+    const at = sent.get(ticket.label)
+    if (at !== undefined) {
+      latencies.push(performance.now() - at)
+      sent.delete(ticket.label)
+    }
+  })
+  const order = (base: string, label: string, productId = products.big) =>
+    post(base, '/api/v1/store/checkout', 'bench.test', { items: [{ productId, quantity: 1 }], customer: { pickupName: label } })
+
+  // Warm-up: JIT, connection pools, prepared plans.
+  for (let i = 0; i < 50; i++) await order(a!.url, `warm-${i}`)
+  await new Promise((r) => setTimeout(r, 500))
+  latencies.length = 0
+  sent.clear()
+
+  // Phase 1: steady rate to A, tickets observed on B.
+  const total = RATE * SECONDS
+  const httpTimes: number[] = []
+  const failures: number[] = []
+  const started = performance.now()
+  const inflight: Promise<void>[] = []
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+    const label = `steady-${i}`
+    const t0 = performance.now()
+    sent.set(label, t0)
+    inflight.push(order(a!.url, label).then((res) => {
+      httpTimes.push(performance.now() - t0)
+      if (res.status !== 201) failures.push(res.status)
+    }))
+  }
+  await Promise.all(inflight)
+  const deadline = performance.now() + 10_000
+  while (latencies.length < total - failures.length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+  const achieved = total / ((performance.now() - started) / 1000)
+  console.log(`\nsteady: ${total} checkouts at ${RATE}/s for ${SECONDS} s to A (${failures.length} failed), tickets received on B: ${latencies.length}`)
+  console.log(summary('  order → kitchen (A → B)', latencies))
+  console.log(summary('  checkout HTTP (A)', httpTimes))
+  void achieved
+
+  // Phase 2: peak throughput, clients spread over both processes.
+  let ok = 0
+  let refused = 0
+  const peakTimes: number[] = []
+  const stopAt = performance.now() + PEAK_SECONDS * 1000
+  const peakStart = performance.now()
+  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
+    const base = w % 2 ? a!.url : b!.url
+    for (let n = 0; performance.now() < stopAt; n++) {
+      const t0 = performance.now()
+      const res = await order(base, `peak-${w}-${n}`)
+      peakTimes.push(performance.now() - t0)
+      if (res.status === 201) ok++
+      else refused++
+    }
+  }))
+  const peakSeconds = (performance.now() - peakStart) / 1000
+  console.log(`\npeak: ${CONCURRENCY} concurrent clients over A and B for ${peakSeconds.toFixed(1)} s: ${ok} orders, ${refused} refused → ${(ok / peakSeconds).toFixed(0)} checkouts/s`)
+  console.log(summary('  checkout HTTP under load', peakTimes))
+
+  // Oversell at peak: 200 concurrent checkouts against stock 100.
+  const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => order(i % 2 ? a!.url : b!.url, `scarce-${i}`, products.small)))
+  const sold = burst.filter((r) => r.status === 201).length
+  const outOfStock = burst.filter((r) => r.status === 409 && r.body?.error?.code === 'CATALOG_OUT_OF_STOCK').length
+  const left = await cradle.scopes.run(tenantId, (scope) => scope.cradle.db.tx(async (trx) => Number((await trx('catalog_products').where({ id: products.small }).first()).stock_qty)))
+  console.log(`\noversell check: 200 concurrent checkouts on stock 100 → ${sold} sold, ${outOfStock} × 409, stock left ${left} ${sold === 100 && left === 0 ? '(ok)' : '(WRONG)'}`)
+  if (sold !== 100 || left !== 0) process.exitCode = 1
+} finally {
+  for (const s of sockets) s.disconnect()
+  await Promise.all(children.map((c) => c.stop()))
+  await setup?.stop({ drainOutbox: false })
+  agent.destroy()
+  await admin(`drop database if exists ${dbName} with (force)`).catch(() => undefined)
+  clearTimeout(guard)
+}
