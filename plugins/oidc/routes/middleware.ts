@@ -25,7 +25,7 @@ export function oidcMiddleware({ container, options }: PluginContext<OidcOptions
   return [
     apiRateLimit(oidcRateLimiter, options.rateLimits),
     csrfGuard(oidcSessions, cookieName),
-    ...(oidcDevIssuer ? [mountDevIssuer(oidcDevIssuer, tenants, { accounts: cradle.oidcAccounts, limit })] : []),
+    ...(oidcDevIssuer ? [mountDevIssuer(oidcDevIssuer, tenants, { accounts: cradle.oidcAccounts, limit, allowLocal: cradle.config.mode !== 'production' })] : []),
     auth.routes() as Middleware<AppState>,
     auth.allowedMethods() as Middleware<AppState>,
   ]

@@ -13,7 +13,7 @@ export function providerFor(devIssuer: DevIssuer): (ctx: Context) => Promise<Pro
  * `/oidc/*`: our interaction pages first, everything else to oidc-provider (mounted by hand:
  * the prefix is stripped from the URL and kept in `originalUrl`, which it reads to build links).
  */
-export function mountDevIssuer(devIssuer: DevIssuer, tenants: () => TenantResolver | undefined, deps: Omit<DevIssuerDeps, 'provider'>): Middleware<AppState> {
+export function mountDevIssuer(devIssuer: DevIssuer, tenants: () => TenantResolver | undefined, deps: Omit<DevIssuerDeps, 'provider'> & { allowLocal: boolean }): Middleware<AppState> {
   const provider = providerFor(devIssuer)
   const pages = devIssuerRoutes({ ...deps, provider }).routes()
   let handler: ((req: Context['req'], res: Context['res']) => Promise<void>) | undefined
@@ -25,7 +25,7 @@ export function mountDevIssuer(devIssuer: DevIssuer, tenants: () => TenantResolv
     })
     if (ours) return
     const instance = await provider(ctx as never)
-    await vetRedirects(ctx as never, devIssuer, tenants())
+    await vetRedirects(ctx as never, devIssuer, tenants(), deps.allowLocal)
     handler ??= instance.callback() as never
     ctx.respond = false
     const req = ctx.req as Context['req'] & { originalUrl?: string }
@@ -35,8 +35,10 @@ export function mountDevIssuer(devIssuer: DevIssuer, tenants: () => TenantResolv
   }
 }
 
-/** Redirect targets must be on a registered tenant domain (or the engine's own origin). */
-async function vetRedirects(ctx: Context, devIssuer: DevIssuer, tenants: TenantResolver | undefined): Promise<void> {
+const LOCAL = /^(localhost|127\.0\.0\.1|\[::1\]|.+\.localhost)$/
+
+/** Redirect targets must be on a registered tenant domain, the engine's origin, or (outside production) this machine. */
+async function vetRedirects(ctx: Context, devIssuer: DevIssuer, tenants: TenantResolver | undefined, allowLocal: boolean): Promise<void> {
   for (const name of ['redirect_uri', 'post_logout_redirect_uri']) {
     const value = ctx.query[name]
     if (typeof value !== 'string') continue
@@ -47,6 +49,7 @@ async function vetRedirects(ctx: Context, devIssuer: DevIssuer, tenants: TenantR
       continue
     }
     if (devIssuer.allowedOrigins.has(url.origin)) continue
-    if (['http:', 'https:'].includes(url.protocol) && (await tenants?.isKnownHost(url.hostname))) devIssuer.allowedOrigins.add(url.origin)
+    if (!['http:', 'https:'].includes(url.protocol)) continue
+    if ((allowLocal && LOCAL.test(url.hostname)) || (await tenants?.isKnownHost(url.hostname))) devIssuer.allowedOrigins.add(url.origin)
   }
 }
