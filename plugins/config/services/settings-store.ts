@@ -67,6 +67,8 @@ export class SettingsStore implements SettingsAccessor {
   }
 
   get<P extends keyof SettingsMap & string>(tenantId: string, plugin: P): SettingsMap[P] {
+    // A plugin reading a name nobody declared is a programming error, not a client's.
+    if (!this.#schemas.has(plugin)) throw new OoError('CONFIG_SETTINGS_UNDECLARED', 500, `No plugin named "${plugin}" declares settings`)
     const snapshot = this.#tenants.get(tenantId)?.get(plugin)
     return (snapshot ? snapshot.value : this.#defaultsOf(plugin)) as SettingsMap[P]
   }
