@@ -33,10 +33,11 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
   })
 
   router.post('/interaction/:uid/login', async function login(ctx) {
+    const { email = '', password = '' } = await formBody(ctx)
+    // Counted before anything else: a stale or forged interaction is still an attempt.
+    await deps.limit(ctx, 'signIn', email.toLowerCase())
     const provider = await deps.provider(ctx)
     const details = await provider.interactionDetails(ctx.req, ctx.res)
-    const { email = '', password = '' } = await formBody(ctx)
-    await deps.limit(ctx, 'signIn', email.toLowerCase())
     try {
       const account = await accounts.authenticate(email, password)
       ctx.respond = false
