@@ -9,7 +9,7 @@ describe('demo seed', () => {
   let t: TestApp
   const tmp = tempDir('oo-seed-media-')
   const runSeeds = async () => {
-    for (const { definition, context } of t.engine.plugins) await definition.seed?.({ ...(context as never), step: () => undefined })
+    for (const { definition, context } of t.engine.plugins) await definition.seed?.(Object.assign({}, context as never, { step: () => undefined }))
   }
 
   beforeAll(async () => {
