@@ -2,11 +2,15 @@
 //   1. propagation delay of a setting change from engine process A to engine process B
 //      (p50/p99 over 200 changes: PUT sent to A → B has swapped its in-memory copy);
 //   2. chat fan-out latency to 500 connected sockets, half on A and half on B
-//      (HTTP action sent to A → each socket's receipt).
+//      (HTTP action sent to A → each socket's receipt; sockets live in BENCH_RECEIVERS child
+//      processes, 2 by default, so the sender does not share an event loop with 500 clients).
 // Usage: DATABASE_URL=postgres://… REDIS_URL=redis://… node_modules/.bin/tsx bench/settings-chat.ts
 // Creates and drops its own database; stops everything it started; hard limit 180 s.
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { boot, type Engine } from '@oo/core'
 import { TestIssuer } from '@oo/core/testing'
 import pg from 'pg'
@@ -21,6 +25,7 @@ const CHANGES = Number(process.env.BENCH_CHANGES ?? 200)
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 500)
 const USERS = 50
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50)
+const RECEIVER_PROCESSES = Number(process.env.BENCH_RECEIVERS ?? 2)
 const API = '/api/v1/admin'
 const now = () => performance.timeOrigin + performance.now()
 
@@ -63,7 +68,7 @@ const prefix = `oo-bench-${randomBytes(4).toString('hex')}`
 const issuer = new TestIssuer()
 let local: Engine | undefined
 const children: EngineProcess[] = []
-const sockets: Socket[] = []
+const receiverProcesses: ChildProcess[] = []
 
 async function main(): Promise<void> {
   await admin(`create database ${dbName}`)
@@ -155,64 +160,129 @@ async function benchSettings(a: EngineProcess, b: EngineProcess, host: string, t
 
 async function benchChat(a: EngineProcess, b: EngineProcess, host: string, ownerToken: string, projectId: string, emails: string[]): Promise<void> {
   const tokens = await Promise.all(emails.map((email) => issuer.token({ sub: `sub-${email}`, email, expiresIn: '1h' })))
-  const received = new Map<string, number[]>()
+  // Receivers live in their own processes, like real clients: the sender's clock and event
+  // loop are not shared with 500 sockets decoding frames.
+  const groups = RECEIVER_PROCESSES
+  const per = Math.ceil(SOCKETS / groups)
+  const receivers = await Promise.all(Array.from({ length: groups }, (_, g) => startReceiver({
+    urls: [a.url, b.url], host, projectId, tokens, offset: g * per, count: Math.min(per, SOCKETS - g * per),
+  })))
+  const opened = await requestJson(`${a.url}${API}/chat/projects/${projectId}/sessions`, { method: 'POST', host, token: ownerToken, body: {} })
+  const sessionId = opened.body.session.id as string
+  const actions = ['thumbs-up', 'ready', 'review', 'thumbs-down']
+  const sentAt = new Map<number, number>()
+  for (let i = 0; i < MESSAGES; i++) {
+    const sent = now()
+    const res = await requestJson(`${a.url}${API}/chat/sessions/${sessionId}/actions`, { method: 'POST', host, token: ownerToken, body: { action: actions[i % actions.length] } })
+    if (res.status !== 202) throw new Error(`action ${i}: ${res.status} ${JSON.stringify(res.body)}`)
+    sentAt.set(res.body.at as number, sent)
+    await Promise.all(receivers.map((r) => r.done(res.body.at as number)))
+  }
+  const latencies: number[] = []
   const fromEmit: number[] = []
-  let expected = 0
-  let onAll: (() => void) | undefined
-  for (let i = 0; i < SOCKETS; i += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, SOCKETS - i) }, async (_, j) => {
-      const n = i + j
-      const socket = io(`${(n % 2 ? b : a).url}/chat`, { transports: ['websocket'], extraHeaders: { host }, auth: { token: tokens[n % tokens.length] }, reconnection: false, forceNew: true })
+  let delivered = 0
+  for (const r of receivers) {
+    for (const [at, received] of await r.dump()) {
+      delivered++
+      latencies.push(received - sentAt.get(at)!)
+      fromEmit.push(received - at)
+    }
+  }
+  console.log(`chat fan-out: ${delivered}/${SOCKETS * MESSAGES} deliveries to ${SOCKETS} sockets (half on A, half on B) in ${groups} receiver processes`)
+  console.log(summary('chat fan-out, action POSTed to A → received by each socket', latencies))
+  console.log(summary('chat fan-out, server emit (after commit, ms clock) → received by each socket', fromEmit))
+}
+
+interface Receiver {
+  done(at: number): Promise<void>
+  dump(): Promise<[number, number][]>
+}
+
+async function startReceiver(job: { urls: string[]; host: string; projectId: string; tokens: string[]; offset: number; count: number }): Promise<Receiver> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url)), fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_ROLE: 'receiver', BENCH_JOB: JSON.stringify(job) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  receiverProcesses.push(child)
+  const lines = createInterface({ input: child.stdout! })
+  const seen = new Set<number>()
+  const waiting = new Map<number, () => void>()
+  let dumped: ((rows: [number, number][]) => void) | undefined
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)))
+    lines.on('line', (line) => {
+      const msg = JSON.parse(line) as { ready?: true; done?: number; dump?: [number, number][] }
+      if (msg.ready) resolve()
+      if (msg.done !== undefined) {
+        seen.add(msg.done)
+        waiting.get(msg.done)?.()
+      }
+      if (msg.dump) dumped?.(msg.dump)
+    })
+  })
+  await ready
+  return {
+    done: (at) => new Promise<void>((resolve, reject) => {
+      if (seen.has(at)) return resolve()
+      const timer = setTimeout(() => reject(new Error(`receiver missed message ${at}`)), 5000)
+      waiting.set(at, () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    }),
+    dump: () => new Promise((resolve) => {
+      dumped = resolve
+      child.stdin!.write('dump\n')
+    }),
+  }
+}
+
+/** Child mode: connect `count` sockets (alternating A and B), join, report receipts. */
+async function receiver(): Promise<void> {
+  const job = JSON.parse(process.env.BENCH_JOB!) as { urls: string[]; host: string; projectId: string; tokens: string[]; offset: number; count: number }
+  const sockets: Socket[] = []
+  const rows: [number, number][] = []
+  const perMessage = new Map<number, number>()
+  for (let i = 0; i < job.count; i += 25) {
+    await Promise.all(Array.from({ length: Math.min(25, job.count - i) }, async (_, j) => {
+      const n = job.offset + i + j
+      const socket = io(`${job.urls[n % 2]}/chat`, { transports: ['websocket'], extraHeaders: { host: job.host }, auth: { token: job.tokens[n % job.tokens.length] }, reconnection: false, forceNew: true })
       sockets.push(socket)
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve())
         socket.once('connect_error', reject)
       })
-      const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('chat:join', { projectId }, resolve))
+      const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('chat:join', { projectId: job.projectId }, resolve))
       if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`)
-      socket.on('chat:action', (msg: { at: number; marker?: string }) => {
-        const t = now()
-        fromEmit.push(Date.now() - msg.at)
-        const key = String(msg.at)
-        const list = received.get(key) ?? []
-        list.push(t)
-        received.set(key, list)
-        if (list.length === expected) onAll?.()
+      socket.on('chat:action', (msg: { at: number }) => {
+        rows.push([msg.at, now()])
+        const n = (perMessage.get(msg.at) ?? 0) + 1
+        perMessage.set(msg.at, n)
+        if (n === job.count) process.stdout.write(`${JSON.stringify({ done: msg.at })}\n`)
       })
     }))
   }
-  const opened = await requestJson(`${a.url}${API}/chat/projects/${projectId}/sessions`, { method: 'POST', host, token: ownerToken, body: {} })
-  const sessionId = opened.body.session.id as string
-  const latencies: number[] = []
-  const actions = ['thumbs-up', 'ready', 'review', 'thumbs-down']
-  let delivered = 0
-  for (let i = 0; i < MESSAGES; i++) {
-    expected = SOCKETS
-    const sent = now()
-    const all = new Promise<void>((resolve) => {
-      onAll = resolve
-      setTimeout(resolve, 3000)
+  process.stdout.write(`${JSON.stringify({ ready: true })}\n`)
+  createInterface({ input: process.stdin }).on('line', () => {
+    process.stdout.write(`${JSON.stringify({ dump: rows })}\n`, () => {
+      for (const s of sockets) s.disconnect()
+      process.exit(0)
     })
-    const res = await requestJson(`${a.url}${API}/chat/sessions/${sessionId}/actions`, { method: 'POST', host, token: ownerToken, body: { action: actions[i % actions.length] } })
-    if (res.status !== 202) throw new Error(`action ${i}: ${res.status} ${JSON.stringify(res.body)}`)
-    await all
-    const times = received.get(String(res.body.at)) ?? []
-    delivered += times.length
-    for (const t of times) latencies.push(t - sent)
-  }
-  console.log(`chat fan-out: ${delivered}/${SOCKETS * MESSAGES} deliveries to ${SOCKETS} sockets (${SOCKETS / 2} on A, ${SOCKETS / 2} on B)`)
-  console.log(summary('chat fan-out, action POSTed to A → received by each socket', latencies))
-  console.log(summary('chat fan-out, server emit (after commit) → received by each socket (ms clock)', fromEmit))
+  })
 }
 
-try {
-  await main()
-} finally {
-  for (const s of sockets) s.disconnect()
-  const codes = await Promise.all(children.map((c) => c.stop()))
-  closeAgent()
-  await local?.stop()
-  await admin(`drop database if exists ${dbName} with (force)`).catch((err: unknown) => console.error('could not drop', dbName, err))
-  clearTimeout(hardLimit)
-  if (codes.some((c) => c !== 0)) console.error('engine exit codes', codes)
+if (process.env.BENCH_ROLE === 'receiver') {
+  await receiver()
+} else {
+  try {
+    await main()
+  } finally {
+    for (const r of receiverProcesses) if (r.exitCode === null) r.kill('SIGTERM')
+    const codes = await Promise.all(children.map((c) => c.stop()))
+    closeAgent()
+    await local?.stop()
+    await admin(`drop database if exists ${dbName} with (force)`).catch((err: unknown) => console.error('could not drop', dbName, err))
+    clearTimeout(hardLimit)
+    if (codes.some((c) => c !== 0)) console.error('engine exit codes', codes)
+  }
 }
