@@ -63,6 +63,7 @@ socket.on('connect_error', (err) => {
   const code = err?.data?.code
   if (code && AUTH_ERRORS.test(code)) {
     $('signin-message').textContent = code === 'OO_FORBIDDEN' ? 'This account may not open the kitchen screen.' : 'Sign in to open the kitchen screen.'
+    $('start').hidden = true
     $('signin').hidden = false
     return
   }
