@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 
 export interface CachedBody {
-  body: string
+  /** UTF-8 JSON, encoded once. */
+  body: Buffer
   etag: string
 }
 
@@ -43,7 +44,7 @@ export class StoreCache {
 
   /** Serializes `value`; stores it unless the tenant's catalog changed since `generation`. */
   put(tenantId: string, key: string, generation: number, value: unknown): CachedBody {
-    const body = JSON.stringify(value)
+    const body = Buffer.from(JSON.stringify(value))
     const etag = `W/"${createHash('sha1').update(body).digest('base64url')}"`
     if (this.#max > 0 && generation === this.generation(tenantId)) {
       if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!)

@@ -1,8 +1,8 @@
-import { OoError, type RequestCradle, type Tenant, type TenantDb } from '@oo/core'
+import { OoError, type RequestCradle } from '@oo/core'
 import type { Knex } from 'knex'
 import type { StoreListQuery } from '../routes/schemas.js'
 import type { AssetRow, PublicImage } from './product-rows.js'
-import type { CachedBody, StoreCache } from './store-cache.js'
+import type { CachedBody } from './store-cache.js'
 
 interface StoreRow {
   id: string
@@ -72,25 +72,20 @@ function prefixQuery(q: string): string | null {
 
 /** The storefront's read side: active products only, shaped for shoppers, cached until the next committed change. */
 export class StoreCatalog {
-  readonly #db: TenantDb
-  readonly #tenant: Tenant
-  readonly #media: RequestCradle['mediaService']
-  readonly #cache: StoreCache
+  // The cradle proxy resolves lazily: a cache hit never builds the tenant's db handle or media service.
+  readonly #cradle: Pick<RequestCradle, 'db' | 'tenant' | 'mediaService' | 'storeCache'>
 
-  constructor(deps: { db: TenantDb; tenant: Tenant; mediaService: RequestCradle['mediaService']; storeCache: StoreCache }) {
-    this.#db = deps.db
-    this.#tenant = deps.tenant
-    this.#media = deps.mediaService
-    this.#cache = deps.storeCache
+  constructor(cradle: Pick<RequestCradle, 'db' | 'tenant' | 'mediaService' | 'storeCache'>) {
+    this.#cradle = cradle
   }
 
   list(query: StoreListQuery): Promise<CachedBody> {
-    return this.#cached(`list:${JSON.stringify(query)}`, () => this.#db.tx((trx) => this.#list(trx, query)))
+    return this.#cached(`list:${JSON.stringify(query)}`, () => this.#cradle.db.tx((trx) => this.#list(trx, query)))
   }
 
   bySlug(slug: string): Promise<CachedBody> {
     return this.#cached(`slug:${slug}`, () =>
-      this.#db.tx(async (trx) => {
+      this.#cradle.db.tx(async (trx) => {
         const { rows } = await trx.raw<{ rows: StoreRow[] }>(`${SELECT} ${FROM} and p.slug = ?`, [slug])
         if (!rows[0]) throw new OoError('CATALOG_PRODUCT_NOT_FOUND', 404, `No product ${slug} in this shop`)
         return this.#shape(rows[0])
@@ -100,7 +95,7 @@ export class StoreCatalog {
 
   categories(): Promise<CachedBody> {
     return this.#cached('categories', () =>
-      this.#db.tx(async (trx) => {
+      this.#cradle.db.tx(async (trx) => {
         const { rows } = await trx.raw<{ rows: { slug: string; name: string; description: string | null; product_count: number }[] }>(`
           select c.slug, c.name, c.description,
                  (select count(*)::int from catalog_products p where p.category_id = c.id and p.active) as product_count
@@ -111,12 +106,12 @@ export class StoreCatalog {
   }
 
   async #cached(key: string, load: () => Promise<unknown>): Promise<CachedBody> {
-    const tenantId = this.#tenant.id
-    const fullKey = `${tenantId}|${key}`
-    const hit = this.#cache.get(tenantId, fullKey)
+    const { tenant, storeCache } = this.#cradle
+    const fullKey = `${tenant.id}|${key}`
+    const hit = storeCache.get(tenant.id, fullKey)
     if (hit) return hit
-    const generation = this.#cache.generation(tenantId)
-    return this.#cache.put(tenantId, fullKey, generation, await load())
+    const generation = storeCache.generation(tenant.id)
+    return storeCache.put(tenant.id, fullKey, generation, await load())
   }
 
   async #list(trx: Knex.Transaction, query: StoreListQuery): Promise<{ items: StoreProduct[]; total: number; page: number; perPage: number }> {
@@ -168,7 +163,7 @@ export class StoreCatalog {
       tags: r.tags,
       farmer: r.farmer_name ? { name: r.farmer_name } : null,
       origin: { farm: r.origin_farm, location: r.origin_location, harvestDate: r.harvest_date, lotCode: r.lot_code },
-      images: await Promise.all(r.images.map((a) => this.#media.toPublic(a))),
+      images: await Promise.all(r.images.map((a) => this.#cradle.mediaService.toPublic(a))),
     }
   }
 }

@@ -62,8 +62,9 @@ export class S3Storage implements ObjectStorage {
   }
 
   async delete(keys: readonly string[]): Promise<void> {
-    // One request per key: multi-object delete is not on every S3-protocol server.
-    await Promise.all(keys.map((k) => this.#client.removeObject(this.#bucket, k)))
+    // One request per key, in turn: multi-object delete is not on every S3-protocol server, and
+    // s3rver answers 500 to parallel deletes in one folder.
+    for (const key of keys) await this.#client.removeObject(this.#bucket, key)
   }
 
   async *list(prefix: string): AsyncIterable<{ key: string; lastModified: Date }> {
