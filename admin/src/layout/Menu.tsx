@@ -1,4 +1,3 @@
-import { Fragment } from 'react'
 import ListSubheader from '@mui/material/ListSubheader'
 import { Menu as RaMenu, useResourceDefinitions, useSidebarState } from 'react-admin'
 import { adminPlugins } from '../plugins.ts'
@@ -10,25 +9,23 @@ import { adminPlugins } from '../plugins.ts'
 export function Menu() {
   const definitions = useResourceDefinitions()
   const [open] = useSidebarState()
+  // MUI's MenuList wants a flat array of children, not fragments.
+  const items = adminPlugins.flatMap(({ plugin, resources }) => {
+    const visible = resources.filter((r) => definitions[r.name]?.hasList)
+    if (visible.length === 0) return []
+    const header = open
+      ? [
+          <ListSubheader key={`plugin:${plugin}`} disableSticky sx={{ lineHeight: '2.2em', mt: 1, textTransform: 'capitalize', background: 'transparent' }}>
+            {plugin}
+          </ListSubheader>,
+        ]
+      : []
+    return [...header, ...visible.map((r) => <RaMenu.ResourceItem key={r.name} name={r.name} />)]
+  })
   return (
     <RaMenu>
       <RaMenu.DashboardItem />
-      {adminPlugins.map(({ plugin, resources }) => {
-        const visible = resources.filter((r) => definitions[r.name]?.hasList)
-        if (visible.length === 0) return null
-        return (
-          <Fragment key={plugin}>
-            {open && (
-              <ListSubheader disableSticky sx={{ lineHeight: '2.2em', mt: 1, textTransform: 'capitalize', background: 'transparent' }}>
-                {plugin}
-              </ListSubheader>
-            )}
-            {visible.map((r) => (
-              <RaMenu.ResourceItem key={r.name} name={r.name} />
-            ))}
-          </Fragment>
-        )
-      })}
+      {items}
     </RaMenu>
   )
 }
