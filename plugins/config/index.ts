@@ -32,6 +32,7 @@ export default definePlugin({
   },
 
   routes: { admin: adminRoutes },
+  admin: { entry: './admin/index.ts' },
 
   // Subscribe first, then load: a change committed in between is either in the load or announced.
   async start({ container, options, logger }) {
