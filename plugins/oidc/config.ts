@@ -44,6 +44,10 @@ export const oidcOptions = z.object({
   guestTokenTtlSeconds: z.number().int().min(30).max(2_592_000).default(7200),
   /** Clock skew tolerated on exp/nbf/iat. @default 30 */
   clockSkewSeconds: z.number().int().min(0).max(300).default(30),
+  /** How long an issuer's JWKS is cached. @default 600 */
+  jwksCacheSeconds: z.number().int().min(0).max(86_400).default(600),
+  /** An unknown `kid` refetches the JWKS at most this often (key rotation). @default 30 */
+  jwksCooldownSeconds: z.number().int().min(0).max(3600).default(30),
   /** External issuers. When empty, the built-in development issuer serves `/oidc`. */
   issuers: z.array(IssuerOptions).default([]),
   /** The built-in development issuer (oidc-provider with local accounts) at `/oidc`. */

@@ -15,18 +15,22 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 export class IssuerRegistry {
   readonly #entries = new Map<string, IssuerEntry>()
 
-  constructor({ oidcOptions }: { oidcOptions: { issuers: IssuerOptions[] } }) {
+  readonly #jwks: { cacheMaxAge: number; cooldownDuration: number }
+
+  constructor({ oidcOptions }: { oidcOptions: { issuers: IssuerOptions[]; jwksCacheSeconds: number; jwksCooldownSeconds: number } }) {
+    this.#jwks = { cacheMaxAge: oidcOptions.jwksCacheSeconds * 1000, cooldownDuration: oidcOptions.jwksCooldownSeconds * 1000 }
     for (const options of oidcOptions.issuers) this.add(options)
   }
 
   add(options: IssuerOptions): IssuerEntry {
     const existing = this.#entries.get(options.issuer)
     if (existing) return existing
+    const jwksOptions = this.#jwks
     let pending: Promise<{ config: client.Configuration; jwks: JWTVerifyGetKey }> | undefined
     const entry: IssuerEntry = {
       options,
       connect() {
-        pending ??= discover(options).catch((err: unknown) => {
+        pending ??= discover(options, jwksOptions).catch((err: unknown) => {
           pending = undefined
           throw new OoError('OIDC_ISSUER_UNAVAILABLE', 503, `Issuer ${options.issuer} is unreachable`, { cause: err })
         })
@@ -57,7 +61,7 @@ export class IssuerRegistry {
   }
 }
 
-async function discover(options: IssuerOptions): Promise<{ config: client.Configuration; jwks: JWTVerifyGetKey }> {
+async function discover(options: IssuerOptions, jwksOptions: { cacheMaxAge: number; cooldownDuration: number }): Promise<{ config: client.Configuration; jwks: JWTVerifyGetKey }> {
   const url = new URL(options.issuer)
   // Plain http only for an issuer on this machine (tests, the built-in development issuer).
   const insecure = url.protocol === 'http:' && LOOPBACK.has(url.hostname)
@@ -67,7 +71,7 @@ async function discover(options: IssuerOptions): Promise<{ config: client.Config
   })
   const jwksUri = config.serverMetadata().jwks_uri
   if (!jwksUri) throw new Error(`${options.issuer} publishes no jwks_uri`)
-  // Keys are cached for 10 minutes; an unknown kid triggers one refetch (30 s cooldown) — rotation.
-  const jwks = createRemoteJWKSet(new URL(jwksUri), { cacheMaxAge: 600_000, cooldownDuration: 30_000, timeoutDuration: 5000 })
+  // Keys are cached; an unknown kid triggers a refetch (at most once per cooldown): key rotation.
+  const jwks = createRemoteJWKSet(new URL(jwksUri), { ...jwksOptions, timeoutDuration: 5000 })
   return { config, jwks }
 }

@@ -28,7 +28,7 @@ describe('bearer tokens from a configured issuer', () => {
     t = await createTestApp({
       plugins: [
         tenancy(),
-        oidc({ issuers: [{ issuer: idp.issuer, audience: idp.audience, clientId: idp.clientId, clientSecret: idp.clientSecret, roleMap: { 'pizza-admins': { tenant: 'pizza', role: 'admin' } }, superAdminValues: ['platform-admins'] }] }),
+        oidc({ jwksCooldownSeconds: 0, issuers: [{ issuer: idp.issuer, audience: idp.audience, clientId: idp.clientId, clientSecret: idp.clientSecret, roleMap: { 'pizza-admins': { tenant: 'pizza', role: 'admin' } }, superAdminValues: ['platform-admins'] }] }),
         probe(),
       ],
     })
@@ -95,6 +95,15 @@ describe('bearer tokens from a configured issuer', () => {
   it.each(rejections)('rejects %s with 401 %s', async (_case, make, code) => {
     const res = await me(await make()).expect(401)
     expect(res.body.error.code).toBe(code)
+  })
+
+  it('follows a key rotation: a new kid is fetched, the retired one is refused', async () => {
+    const before = await idp.sign(claims(), { alg: 'ES256' })
+    await me(before).expect(200)
+    await idp.rotate()
+    await me(await idp.sign(claims(), { alg: 'ES256' })).expect(200)
+    const retired = await me(before).expect(401)
+    expect(retired.body.error.code).toBe('OIDC_TOKEN_UNKNOWN_KID')
   })
 
   it('leaves tokens of unrelated issuers to other authenticators (the test issuer still works)', async () => {
