@@ -54,3 +54,18 @@ export async function addMember(t: TestApp, shop: Shop, email: string, role: str
   if (res.status !== 201) throw new Error(`adding ${email}: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body.userId as string
 }
+
+/** A throwaway S3-protocol server (s3rver) on loopback with a random port. */
+export async function startS3(): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const { default: S3rver } = await import('s3rver')
+  const directory = mkdtempSync(join(tmpdir(), 'oo-s3rver-'))
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory })
+  const { port } = await server.run()
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await server.close()
+      rmSync(directory, { recursive: true, force: true })
+    },
+  }
+}
