@@ -45,7 +45,8 @@ export class SettingsStore implements SettingsAccessor {
     this.#logger = logger
     const schemas = new Map<string, z.ZodObject>()
     for (const [plugin, schema] of settingsSchemas) {
-      if (!(schema instanceof z.ZodObject)) {
+      // Duck-typed: `instanceof` fails across two copies of zod (tsx and vitest may load both).
+      if (!isObjectSchema(schema)) {
         throw new OoError('CONFIG_SETTINGS_NOT_AN_OBJECT', 500, `${plugin}: settings must be a z.object() (each key is versioned on its own)`)
       }
       if (!schema.safeParse({}).success) {
@@ -242,6 +243,11 @@ export class SettingsStore implements SettingsAccessor {
     if (!this.#defaults.has(plugin)) this.#defaults.set(plugin, deepFreeze(this.schema(plugin).parse({})))
     return this.#defaults.get(plugin)
   }
+}
+
+function isObjectSchema(schema: z.ZodType): schema is z.ZodObject {
+  const shape = (schema as { shape?: unknown }).shape
+  return typeof shape === 'object' && shape !== null
 }
 
 function deepFreeze<T>(value: T): T {
