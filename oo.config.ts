@@ -7,6 +7,8 @@ import catalog from './plugins/catalog/index.js'
 import config from './plugins/config/index.js'
 import chat from './plugins/chat/index.js'
 import chatAssistant from './plugins/chat-assistant/index.js'
+import orders from './plugins/orders/index.js'
+import kds from './plugins/kds/index.js'
 
 export default defineConfig({
   mode: env.string('NODE_ENV') === 'production' ? 'production' : 'development',
@@ -64,5 +66,7 @@ export default defineConfig({
     config({ reconcileIntervalMs: env.int('OO_CONFIG_RECONCILE_MS', 30_000) }),
     chat(),
     chatAssistant(),
+    orders(),
+    kds(),
   ],
 })

@@ -3,6 +3,7 @@ import { kdsOptions, kdsSettings } from './config.js'
 import { onOrderPlaced, onOrderStatusChanged } from './events.js'
 import { kitchenScreen } from './middleware.js'
 import { KdsService } from './services/kds-service.js'
+import { KdsSettingsReader } from './services/settings.js'
 import { KitchenGateway, kitchenNamespace } from './sockets/kitchen.js'
 import './cradle.js'
 
@@ -23,6 +24,7 @@ export default definePlugin({
     container.register({
       kdsOptions: asValue(options),
       kitchenGateway: asClass(KitchenGateway).singleton(),
+      kdsSettingsReader: asValue(new KdsSettingsReader(container, options)),
       kdsService: asClass(KdsService).scoped(),
     })
   },
@@ -33,4 +35,14 @@ export default definePlugin({
     'orders.order.status-changed': onOrderStatusChanged,
   },
   sockets: { '/kitchen': { permission: 'kds.read', setup: kitchenNamespace } },
+
+  // Each process tells its own screens (the change is announced on every process).
+  async start({ container }) {
+    const { kdsSettingsReader: reader, kitchenGateway: gateway } = container.cradle
+    reader.watch((tenantId) => gateway.settingsChanged(tenantId, reader.read(tenantId)))
+  },
+
+  async stop({ container }) {
+    container.cradle.kdsSettingsReader.unwatch()
+  },
 })

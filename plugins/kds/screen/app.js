@@ -71,6 +71,11 @@ socket.on('connect_error', (err) => {
 })
 socket.on('ticket:created', (ticket) => apply(ticket, true))
 socket.on('ticket:updated', (ticket) => apply(ticket, false))
+socket.on('kitchen:settings', (settings) => {
+  state.settings = settings
+  renderStations()
+  render()
+})
 
 async function sync() {
   let reply

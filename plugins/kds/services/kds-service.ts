@@ -1,7 +1,7 @@
 import { OoError, type Tenant, type TenantDb } from '@oo/core'
 import type { Knex } from 'knex'
 import type { KdsOptions, KdsSettings } from '../config.js'
-import { readKdsSettings } from './settings.js'
+import type { KdsSettingsReader } from './settings.js'
 import { buildTicket, markItems, sameTicket, type KitchenItem, type KitchenTicket, type OrderForKitchen, type TicketEvent, type TicketEventType } from './tickets.js'
 
 /** What the KDS needs from the orders plugin (its scoped `orderService`), inside our transaction. */
@@ -41,10 +41,10 @@ export class KdsService {
   readonly #settings: KdsSettings
   readonly #retain: number
 
-  constructor({ db, orderService, tenant, kdsOptions }: { db: TenantDb; orderService: OrdersPort; tenant: Tenant; kdsOptions: KdsOptions }) {
+  constructor({ db, orderService, tenant, kdsOptions, kdsSettingsReader }: { db: TenantDb; orderService: OrdersPort; tenant: Tenant; kdsOptions: KdsOptions; kdsSettingsReader: KdsSettingsReader }) {
     this.#db = db
     this.#orders = orderService
-    this.#settings = readKdsSettings(tenant, kdsOptions)
+    this.#settings = kdsSettingsReader.read(tenant.id)
     this.#retain = kdsOptions.retainEvents
   }
 

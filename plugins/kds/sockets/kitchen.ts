@@ -1,6 +1,7 @@
 import { isOoError, tenantRoom, withSocketScope, type AwilixContainer, type Cradle, type PluginContext, type RequestCradle, type SocketData } from '@oo/core'
 import type { Namespace, Socket } from 'socket.io'
 import { z } from 'zod'
+import type { KdsSettings } from '../config.js'
 import type { TicketEvent } from '../services/tickets.js'
 
 /** Holds the `/kitchen` namespace; takes the tenant per call, never a bare `nsp.emit`. */
@@ -13,6 +14,11 @@ export class KitchenGateway {
 
   publish(tenantId: string, event: TicketEvent): void {
     this.#nsp?.to(tenantRoom(tenantId)).emit(event.type, event.ticket)
+  }
+
+  /** Local sockets only: every process receives the change and tells its own screens. */
+  settingsChanged(tenantId: string, settings: KdsSettings): void {
+    this.#nsp?.local.to(tenantRoom(tenantId)).emit('kitchen:settings', settings)
   }
 }
 

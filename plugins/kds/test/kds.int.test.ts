@@ -135,6 +135,24 @@ describe('kds: the /kitchen namespace', () => {
     expect(snapshot.tickets.some((tk) => tk.orderId === placed.order.id)).toBe(false)
   })
 
+  it('applies a tenant’s saved stations and ageing live, without a restart', async () => {
+    const kitchen = await kitchenSocket(shop)
+    const settings = collect<{ stations: { id: string }[]; ageing: { warnMinutes: number } }>(kitchen, 'kitchen:settings')
+    const created = collect<KitchenTicket>(kitchen, 'ticket:created')
+    const put = (key: string, value: unknown) => t.as(shop.owner).put(`/api/v1/admin/settings/kds.${key}`).set('Host', shop.host).send({ value, version: 0 })
+    await put('stations', [{ id: 'pass', name: 'Pass', categories: ['drinks', 'pizzas'] }]).expect(200)
+    await put('ageing', { warnMinutes: 2, lateMinutes: 4 }).expect(200)
+    await settings.waitFor((s) => s.ageing.warnMinutes === 2)
+    const sync = await emitAck<{ settings: { stations: { id: string }[]; ageing: { lateMinutes: number } } }>(kitchen, 'kitchen:sync', {})
+    expect(sync.settings).toEqual({ stations: [{ id: 'pass', name: 'Pass', categories: ['drinks', 'pizzas'] }], ageing: { warnMinutes: 2, lateMinutes: 4 } })
+    const placed = await order(shop, ['margherita', 'bread'], 'Rerouted')
+    const ticket = await created.waitFor((tk) => tk.orderId === placed.order.id)
+    expect(ticket.items.map((i) => i.stations)).toEqual([['pass'], []])
+    // The other tenant still has the deploy-wide defaults.
+    const otherSync = await emitAck<{ settings: { stations: { id: string }[] } }>(await kitchenSocket(other), 'kitchen:sync', {})
+    expect(otherSync.settings.stations.map((s) => s.id)).toEqual(['oven', 'bar'])
+  })
+
   it('serves the kitchen screen on the tenant’s domain', async () => {
     const page = await t.http.get('/kitchen').set('Host', shop.host).expect(200)
     expect(page.headers['content-type']).toContain('text/html')

@@ -4,6 +4,7 @@ import type { AwilixContainer, RequestCradle } from '@oo/core'
 import { createTestApp, type TestApp, type TestAppOptions } from '@oo/core/testing'
 import { io, type Socket } from 'socket.io-client'
 import catalog from '../../catalog/index.js'
+import config from '../../config/index.js'
 import kds from '../../kds/index.js'
 import media from '../../media/index.js'
 import oidc from '../../oidc/index.js'
@@ -13,7 +14,7 @@ import orders from '../index.js'
 export const SUPER_ADMIN = 'root@platform.test'
 
 export function orderPlugins(kdsOptions?: Parameters<typeof kds>[0]) {
-  return [tenancy({ superAdmins: [SUPER_ADMIN], hostCacheMs: 0 }), media(), catalog(), oidc(), orders(), kds(kdsOptions)]
+  return [tenancy({ superAdmins: [SUPER_ADMIN], hostCacheMs: 0 }), media(), catalog(), oidc(), config(), orders(), kds(kdsOptions)]
 }
 
 export function bootOrders(opts: Partial<TestAppOptions> & { kds?: Parameters<typeof kds>[0] } = {}): Promise<TestApp> {
