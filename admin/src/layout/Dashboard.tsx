@@ -20,7 +20,7 @@ export function Dashboard() {
         {error && <Alert severity="error">{error.message}</Alert>}
         {me && !me.tenant && (
           <Alert severity="info">
-            {me.memberships.length > 0 ? (
+            {me.memberships.length > 0 || me.superAdmin ? (
               <>
                 Pick a tenant to work on: <Link to="/switch-tenant">your tenants</Link>.
               </>

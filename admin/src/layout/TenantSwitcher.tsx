@@ -7,11 +7,11 @@ import ListItemButton from '@mui/material/ListItemButton'
 import ListItemText from '@mui/material/ListItemText'
 import Typography from '@mui/material/Typography'
 import StoreIcon from '@mui/icons-material/Storefront'
-import { useQueries, useQuery } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { useNavigate } from 'react-router-dom'
 import { Title } from 'react-admin'
 import { getMe } from '../authProvider.ts'
-import { selectedTenant, selectTenant } from '../session.ts'
+import { selectedTenant, selectTenant, withTenant } from '../session.ts'
 
 interface TenantInfo {
   id: string
@@ -20,10 +20,10 @@ interface TenantInfo {
   domains: string[]
 }
 
-/** A tenant's name and domains, asked as that tenant (X-Tenant-ID); null when this host cannot. */
-async function tenantInfo(id: string): Promise<TenantInfo | null> {
-  const res = await fetch(`/api/v1/admin/tenants/${encodeURIComponent(id)}`, { credentials: 'same-origin', headers: { Accept: 'application/json', 'X-Tenant-ID': id } })
-  return res.ok ? ((await res.json()) as TenantInfo) : null
+/** The caller's tenants, named, with their domains (GET /api/v1/admin/panel/tenants). */
+async function myTenants(): Promise<(TenantInfo & { role: string })[]> {
+  const res = await fetch('/api/v1/admin/panel/tenants', { credentials: 'same-origin', headers: withTenant({ Accept: 'application/json' }) })
+  return res.ok ? ((await res.json()) as (TenantInfo & { role: string })[]) : []
 }
 
 function useMe() {
@@ -36,7 +36,7 @@ export function TenantSwitcher() {
   const navigate = useNavigate()
   if (!me) return null
   const label = me.tenant ? `${me.tenant.name}${me.role ? ` · ${me.role}` : ''}` : 'No tenant'
-  const several = me.memberships.length > 1 || (me.superAdmin && !me.tenant)
+  const several = me.memberships.length > 1 || me.superAdmin
   return (
     <Button color="inherit" startIcon={<StoreIcon />} onClick={several ? () => navigate('/switch-tenant') : undefined} disabled={!several} sx={{ textTransform: 'none', '&.Mui-disabled': { color: 'inherit' } }} aria-label={`Tenant: ${label}`}>
       {label}
@@ -51,12 +51,16 @@ export function TenantSwitcher() {
  */
 export function SwitchTenantPage() {
   const { data: me, error } = useMe()
-  const infos = useQueries({
-    queries: (me?.memberships ?? []).map((m) => ({ queryKey: ['oo', 'tenant-info', m.tenantId], queryFn: () => tenantInfo(m.tenantId) })),
-  })
-  const current = me?.tenant ? infos.find((q) => q.data?.id === me.tenant!.id)?.data : undefined
+  const { data: mine } = useQuery({ queryKey: ['oo', 'my-tenants'], queryFn: myTenants, enabled: !!me })
+  // Platform super-admins may act on every tenant: list them all.
+  const { data: everyTenant } = useQuery({ queryKey: ['oo', 'every-tenant'], queryFn: allTenants, enabled: !!me?.superAdmin })
+  const rows = [
+    ...(mine ?? []).map((t) => ({ id: t.id, role: t.role, info: t as TenantInfo | null })),
+    ...(everyTenant ?? []).filter((x) => !mine?.some((t) => t.id === x.id)).map((x) => ({ id: x.id, role: 'platform admin', info: x as TenantInfo | null })),
+  ]
+  const current = rows.find((r) => r.id === me?.tenant?.id)?.info
   const onTenantHost = !!current?.domains.includes(window.location.hostname)
-  const open = (id: string, info: TenantInfo | null | undefined) => {
+  const open = (id: string, info: TenantInfo | null) => {
     if (onTenantHost) {
       const domain = info?.domains[0]
       if (domain) window.location.assign(`${window.location.protocol}//${domain}${window.location.port ? `:${window.location.port}` : ''}/admin/`)
@@ -73,22 +77,35 @@ export function SwitchTenantPage() {
         <Typography color="text.secondary" sx={{ mb: 1 }}>
           {onTenantHost ? 'This panel belongs to the shop at this address. Open another shop on its own domain:' : 'Pick the tenant to manage:'}
         </Typography>
+        {me && rows.length === 0 && <Alert severity="info">You are not a member of any tenant.</Alert>}
         <List>
-          {me?.memberships.map((m, i) => {
-            const info = infos[i]?.data
-            const isCurrent = m.tenantId === me.tenant?.id
+          {rows.map(({ id, role, info }) => {
+            const isCurrent = id === me?.tenant?.id
             const reachable = !onTenantHost || !!info?.domains[0]
             return (
-              <ListItemButton key={m.tenantId} selected={isCurrent} disabled={isCurrent || !reachable} onClick={() => open(m.tenantId, info)}>
-                <ListItemText primary={info?.name ?? (isCurrent ? me.tenant?.name : `Tenant ${m.tenantId.slice(0, 8)}`)} secondary={[m.role, info?.domains[0]].filter(Boolean).join(' · ')} />
+              <ListItemButton key={id} selected={isCurrent} disabled={isCurrent || !reachable} onClick={() => open(id, info)}>
+                <ListItemText primary={info?.name ?? (isCurrent ? me?.tenant?.name : `Tenant ${id.slice(0, 8)}`)} secondary={[role, info?.domains[0]].filter(Boolean).join(' · ')} />
               </ListItemButton>
             )
           })}
         </List>
         {!onTenantHost && selectedTenant() && (
-          <Button onClick={() => { selectTenant(null); window.location.assign("/admin/") }}>Use my default tenant</Button>
+          <Button
+            onClick={() => {
+              selectTenant(null)
+              window.location.assign('/admin/')
+            }}
+          >
+            Use my default tenant
+          </Button>
         )}
       </CardContent>
     </Card>
   )
+}
+
+async function allTenants(): Promise<TenantInfo[]> {
+  const query = new URLSearchParams({ sort: JSON.stringify(['name', 'ASC']), range: JSON.stringify([0, 199]) })
+  const res = await fetch(`/api/v1/admin/tenants?${query}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+  return res.ok ? ((await res.json()) as TenantInfo[]) : []
 }

@@ -121,6 +121,8 @@ describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists,
       await scope.cradle.memberService.add({ email: 'cook@burger.test', role: 'kitchen' })
     })
     await cradle.scopes.run(pizza.id, (scope) => scope.cradle.memberService.add({ email: 'chef@pizza.test', role: 'kitchen' }))
+    // Pizza's owner also manages burger: the tenant switcher offers it (on burger's own domain).
+    await cradle.scopes.run(burger.id, (scope) => scope.cradle.memberService.add({ email: pizza.owner, role: 'manager' }))
     await mkdir(SHOTS, { recursive: true })
     profile = await mkdtemp(join(tmpdir(), 'oo-chromium-'))
     context = await chromium.launchPersistentContext(profile, {
@@ -214,6 +216,20 @@ describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists,
     await page.getByRole('cell', { name: 'Patio garden' }).waitFor()
     await page.screenshot({ path: join(SHOTS, 'projects-tablet.png') })
     await page.setViewportSize({ width: 1280, height: 800 })
+  })
+
+  it('offers the other tenant in the switcher, opening it on its own domain', async () => {
+    await page.getByRole('button', { name: /Tenant: pizza/ }).click()
+    await page.waitForURL(`${origin}/admin/switch-tenant`)
+    const entry = page.getByRole('button', { name: /burger.*manager · burger\.test/ })
+    await entry.waitFor()
+    await page.screenshot({ path: join(SHOTS, 'switch-tenant-desktop.png') })
+    await entry.click()
+    // A session belongs to one domain: on burger's, the person signs in again.
+    await page.waitForURL(`http://${burger.host}:${new URL(t.url).port}/admin/login`)
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    await page.goto(`${origin}/admin/`)
+    await page.getByRole('heading', { name: 'pizza' }).waitFor()
   })
 
   it('signs out: back to the sign-in page, and the session is gone', async () => {

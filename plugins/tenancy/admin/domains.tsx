@@ -17,7 +17,7 @@ function DomainList() {
 
 function DomainCreate() {
   return (
-    <Create redirect="list">
+    <Create redirect="list" title="Add a domain">
       <SimpleForm defaultValues={{ isPrimary: false }}>
         <TextInput source="host" validate={required()} helperText="e.g. shop.example.com (point its DNS at the engine)" />
         <BooleanInput source="isPrimary" label="Primary domain" />

@@ -31,7 +31,7 @@ function MemberEdit() {
 
 function MemberCreate() {
   return (
-    <Create redirect="list">
+    <Create redirect="list" title="Add a member">
       <SimpleForm defaultValues={{ role: 'staff' }}>
         <TextInput source="email" type="email" validate={required()} helperText="They join when they first sign in with this email" />
         <SelectInput source="role" choices={ROLE_CHOICES} validate={required()} />

@@ -36,7 +36,7 @@ function ProjectEdit() {
 
 function ProjectCreate() {
   return (
-    <Create redirect="list">
+    <Create redirect="list" title="New project">
       <ProjectForm />
     </Create>
   )

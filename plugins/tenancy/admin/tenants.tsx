@@ -79,6 +79,7 @@ interface TenantDraft {
 function TenantCreate() {
   return (
     <Create
+      title="New tenant"
       redirect="show"
       transform={(d: TenantDraft) => ({ slug: d.slug, name: d.name, theme: d.theme || undefined, ownerEmail: d.ownerEmail || undefined, domains: (d.domains ?? []).map((x) => x.host) })}
     >
