@@ -9,3 +9,10 @@ export const chatOptions = z.object({
   guestTtlSeconds: z.number().int().min(60).max(86_400).default(7200),
 })
 export type ChatOptions = z.output<typeof chatOptions>
+
+/** Per-tenant overrides, hot-reloaded through the config plugin. */
+export const chatSettings = z.object({
+  /** Overrides the `maxActiveSessions` option for this tenant; null = the option applies. @default null */
+  maxActiveSessions: z.number().int().min(1).max(20).nullable().default(null),
+})
+export type ChatSettings = z.output<typeof chatSettings>

@@ -1,5 +1,5 @@
 import { asClass, asValue, definePlugin } from '@oo/core'
-import { chatOptions } from './config.js'
+import { chatOptions, chatSettings } from './config.js'
 import { adminRoutes } from './routes/admin.js'
 import { ChatGateway } from './services/chat-gateway.js'
 import { ChatService } from './services/chat-service.js'
@@ -14,6 +14,7 @@ export default definePlugin({
   name: 'chat',
   dependsOn: ['tenancy'],
   options: chatOptions,
+  settings: chatSettings,
   migrations: new URL('./migrations/', import.meta.url),
   permissions: {
     // Membership of the project is checked on every command; the role only opens the door.
@@ -24,6 +25,11 @@ export default definePlugin({
   register({ container, options }) {
     container.register({
       chatOptions: asValue(options),
+      // Read at call time: the config plugin (if installed) may register after this one.
+      chatLimits: asValue({
+        maxActiveSessions: (tenantId: string) =>
+          container.resolve('settings', { allowUnregistered: true })?.get(tenantId, 'chat').maxActiveSessions ?? options.maxActiveSessions,
+      }),
       chatGateway: asClass(ChatGateway).singleton(),
       chatService: asClass(ChatService).scoped(),
       pollService: asClass(PollService).scoped(),

@@ -1,6 +1,5 @@
-import { OoError, type Principal, type ScopedEventBus, type TenantDb } from '@oo/core'
+import { OoError, type Cradle, type Principal, type ScopedEventBus, type TenantDb } from '@oo/core'
 import type { Knex } from 'knex'
-import type { ChatOptions } from '../config.js'
 import type { ActionMessage, ChatGateway } from './chat-gateway.js'
 import { label, type ActionId } from './vocabulary.js'
 
@@ -18,14 +17,14 @@ export class ChatService {
   readonly #db: TenantDb
   readonly #events: ScopedEventBus
   readonly #gateway: ChatGateway
-  readonly #options: ChatOptions
+  readonly #limits: Cradle['chatLimits']
   readonly #principal: Principal | null
 
-  constructor({ db, eventBus, chatGateway, chatOptions, principal }: { db: TenantDb; eventBus: ScopedEventBus; chatGateway: ChatGateway; chatOptions: ChatOptions; principal: Principal | null }) {
+  constructor({ db, eventBus, chatGateway, chatLimits, principal }: { db: TenantDb; eventBus: ScopedEventBus; chatGateway: ChatGateway; chatLimits: Cradle['chatLimits']; principal: Principal | null }) {
     this.#db = db
     this.#events = eventBus
     this.#gateway = chatGateway
-    this.#options = chatOptions
+    this.#limits = chatLimits
     this.#principal = principal
   }
 
@@ -64,7 +63,7 @@ export class ChatService {
       const who = await this.assertMember(projectId, trx)
       await trx.raw(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`chat-session:${this.tenantId}:${projectId}:${who}`])
       const active: string[] = await trx('chat_sessions').where({ project_id: projectId, participant_id: who, status: 'active' }).orderBy([{ column: 'opened_at' }, { column: 'id' }]).pluck('id')
-      const closed = active.slice(0, Math.max(0, active.length - this.#options.maxActiveSessions + 1))
+      const closed = active.slice(0, Math.max(0, active.length - this.#limits.maxActiveSessions(this.tenantId) + 1))
       if (closed.length) {
         await trx('chat_sessions').whereIn('id', closed).update({ status: 'closed', close_reason: 'replaced', closed_at: trx.fn.now(), updated_at: trx.fn.now() })
       }

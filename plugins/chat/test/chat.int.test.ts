@@ -177,4 +177,16 @@ describe('chat', () => {
     expect(res.body.error.code).toBe('CHAT_NOT_A_MEMBER')
     await addToProject(t, pizza.id, kitchen, bob)
   })
+
+  it('applies a per-tenant session limit set through settings at once, and refuses one out of range', async () => {
+    const put = (value: unknown, version: number) => t.as(pizza.owner).put(`${API}/settings/chat.maxActiveSessions`).set('Host', pizza.host).send({ value, version })
+    expect((await put(50, 0).expect(400)).body.error).toMatchObject({ code: 'CONFIG_VALUE_INVALID', field: 'maxActiveSessions' })
+    await put(1, 0).expect(200)
+    await open(ann, pizza.host, main)
+    const listed = await t.as(ann).get(`${API}/chat/projects/${main}/sessions`).set('Host', pizza.host).expect(200)
+    expect(listed.body).toHaveLength(1)
+    await put(null, 1).expect(200)
+    for (let i = 0; i < 4; i++) await open(ann, pizza.host, main)
+    expect((await t.as(ann).get(`${API}/chat/projects/${main}/sessions`).set('Host', pizza.host).expect(200)).body).toHaveLength(3)
+  })
 })
