@@ -2,6 +2,7 @@ import { defineConfig, env } from '@oo/core'
 import tenancy from './plugins/tenancy/index.js'
 import oidc from './plugins/oidc/index.js'
 import adminPanel from './plugins/admin-panel/index.js'
+import storefront from './plugins/storefront/index.js'
 import media from './plugins/media/index.js'
 import catalog from './plugins/catalog/index.js'
 import config from './plugins/config/index.js'
@@ -46,6 +47,8 @@ export default defineConfig({
     }),
     // The react-admin panel at /admin/ on every tenant domain (built from admin/).
     adminPanel({ dist: env.string('OO_ADMIN_DIST') }),
+    // The shop itself at / on every tenant domain, in the tenant's theme (built from storefront-themes/).
+    storefront(),
     media({
       dir: env.string('MEDIA_DIR'),
       // S3/MinIO when S3_ENDPOINT is set (then bucket and keys are required); else local disk.
