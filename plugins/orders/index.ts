@@ -31,6 +31,7 @@ export default definePlugin({
   routes: { admin: adminRoutes, store: storeRoutes },
   events: { 'orders.order.status-changed': onStatusChanged },
   sockets: { '/order-status': orderStatusNamespace },
+  admin: { entry: './admin/index.ts' },
 
   async seed({ container, step }) {
     await seedDemoOrders(container.cradle, step)
