@@ -170,26 +170,46 @@ async function benchChat(a: EngineProcess, b: EngineProcess, host: string, owner
   const opened = await requestJson(`${a.url}${API}/chat/projects/${projectId}/sessions`, { method: 'POST', host, token: ownerToken, body: {} })
   const sessionId = opened.body.session.id as string
   const actions = ['thumbs-up', 'ready', 'review', 'thumbs-down']
-  const sentAt = new Map<number, number>()
+  const sentAt = new Map<number, { sent: number; via: 'http' | 'socket' }>()
+  // Half the messages over HTTP (a fresh request each: auth, tenant, transaction), half over
+  // the sender's own authenticated socket (`chat:send`, as a chat client would).
+  const sender = io(`${a.url}/chat`, { transports: ['websocket'], extraHeaders: { host }, auth: { token: ownerToken }, reconnection: false, forceNew: true })
+  await new Promise<void>((resolve, reject) => {
+    sender.once('connect', () => resolve())
+    sender.once('connect_error', reject)
+  })
   for (let i = 0; i < MESSAGES; i++) {
+    const via = i % 2 ? 'socket' : 'http'
     const sent = now()
-    const res = await requestJson(`${a.url}${API}/chat/sessions/${sessionId}/actions`, { method: 'POST', host, token: ownerToken, body: { action: actions[i % actions.length] } })
-    if (res.status !== 202) throw new Error(`action ${i}: ${res.status} ${JSON.stringify(res.body)}`)
-    sentAt.set(res.body.at as number, sent)
-    await Promise.all(receivers.map((r) => r.done(res.body.at as number)))
+    const action = actions[i % actions.length]
+    let at: number
+    if (via === 'http') {
+      const res = await requestJson(`${a.url}${API}/chat/sessions/${sessionId}/actions`, { method: 'POST', host, token: ownerToken, body: { action } })
+      if (res.status !== 202) throw new Error(`action ${i}: ${res.status} ${JSON.stringify(res.body)}`)
+      at = res.body.at as number
+    } else {
+      const ack = await new Promise<{ ok: boolean; data?: { at: number } }>((resolve) => sender.emit('chat:send', { sessionId, action }, resolve))
+      if (!ack.ok) throw new Error(`socket action ${i}: ${JSON.stringify(ack)}`)
+      at = ack.data!.at
+    }
+    sentAt.set(at, { sent, via })
+    await Promise.all(receivers.map((r) => r.done(at)))
   }
-  const latencies: number[] = []
+  sender.disconnect()
+  const latencies = { http: [] as number[], socket: [] as number[] }
   const fromEmit: number[] = []
   let delivered = 0
   for (const r of receivers) {
     for (const [at, received] of await r.dump()) {
       delivered++
-      latencies.push(received - sentAt.get(at)!)
+      const { sent, via } = sentAt.get(at)!
+      latencies[via].push(received - sent)
       fromEmit.push(received - at)
     }
   }
   console.log(`chat fan-out: ${delivered}/${SOCKETS * MESSAGES} deliveries to ${SOCKETS} sockets (half on A, half on B) in ${groups} receiver processes`)
-  console.log(summary('chat fan-out, action POSTed to A → received by each socket', latencies))
+  console.log(summary('chat fan-out, action POSTed to A → received by each socket', latencies.http))
+  console.log(summary('chat fan-out, chat:send on a socket of A → received by each socket', latencies.socket))
   console.log(summary('chat fan-out, server emit (after commit, ms clock) → received by each socket', fromEmit))
 }
 
