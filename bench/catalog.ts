@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, request, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { boot, type Engine } from '@oo/core'
 import autocannon from 'autocannon'
@@ -233,7 +233,7 @@ async function main(): Promise<void> {
 
 function report(results: RunResult[]): void {
   const ceiling = (label: string) => results.find((r) => r.label.startsWith(label.split(' ')[0]!) && r.label.includes('bare'))
-  console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, loopback\n`)
+  console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, loopback; load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`)
   console.log('run'.padEnd(44), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7), 'of bare'.padStart(8))
   for (const r of results) {
     const bare = ceiling(r.label)

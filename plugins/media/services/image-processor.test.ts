@@ -2,7 +2,7 @@ import { isOoError } from '@oo/core'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { phonePhoto, pngBomb } from '../test/fixtures.js'
-import { processImage, sniffImageType, targetWidths } from './image-processor.js'
+import { canReadHeic, processImage, sniffImageType, targetWidths } from './image-processor.js'
 
 const limits = { maxBytes: 2_000_000, maxPixels: 40_000_000, widths: [320, 800, 1600], formats: ['webp'] as const }
 
@@ -29,6 +29,13 @@ describe('image checks', () => {
     expect(bomb.length).toBeLessThan(limits.maxBytes)
     expect(await codeOf(processImage(bomb, limits))).toBe('413 MEDIA_TOO_MANY_PIXELS')
     expect(await codeOf(processImage(Buffer.alloc(0), limits))).toBe('400 MEDIA_FILE_EMPTY')
+  })
+
+  it('recognises HEIC by its ftyp box and refuses it when this sharp cannot decode it', async () => {
+    const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic', 'latin1'), Buffer.alloc(4), Buffer.from('mif1heic', 'latin1'), Buffer.alloc(64)])
+    expect(sniffImageType(heic)).toBe('heic')
+    if (!canReadHeic()) expect(await codeOf(processImage(heic, limits))).toBe('415 MEDIA_UNSUPPORTED_TYPE')
+    else expect(await codeOf(processImage(heic, limits))).toBe('422 MEDIA_IMAGE_UNREADABLE')
   })
 
   it('never enlarges: small photos get one variant at their own width', () => {
