@@ -98,6 +98,8 @@ describe('chat', () => {
   it('refuses free text, unknown actions and oversized payloads, and stores nothing', async () => {
     const { session } = await open(ann, pizza.host, main)
     const annSocket = await client(ann, pizza.host, main)
+    // Earlier actions' events (the assistant counts its replies) must land before the snapshot.
+    await t.engine.container.cradle.outbox.drain()
     const before = await tableCounts(t)
     const url = `${API}/chat/sessions/${session.id}/actions`
     const bad: [unknown, number, string][] = [
