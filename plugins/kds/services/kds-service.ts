@@ -146,12 +146,28 @@ export class KdsService {
   async #write(trx: Knex.Transaction, current: number, type: TicketEventType, next: Omit<KitchenTicket, 'seq'>): Promise<TicketEvent> {
     const seq = current + 1
     const ticket: KitchenTicket = { ...next, seq }
-    await trx('kds_cursors').update({ seq, updated_at: trx.fn.now() })
-    await trx('kds_tickets')
-      .insert({ tenant_id: this.#db.tenantId, order_id: ticket.orderId, number: ticket.number, status: ticket.status, label: ticket.label, note: ticket.note, placed_at: ticket.placedAt, items: JSON.stringify(ticket.items), seq })
-      .onConflict(['tenant_id', 'order_id'])
-      .merge(['status', 'items', 'seq', 'updated_at'])
-    await trx('kds_events').insert({ tenant_id: this.#db.tenantId, seq, type, order_id: ticket.orderId, ticket: JSON.stringify(ticket) })
+    // Cursor, ticket and event in one statement: one round trip inside the tenant's lock.
+    await trx.raw(
+      `with cursor as (update kds_cursors set seq = :seq, updated_at = now() where tenant_id = :tenant),
+            upsert as (
+              insert into kds_tickets (tenant_id, order_id, number, status, label, note, placed_at, items, seq)
+              values (:tenant, :orderId, :number, :status, :label, :note, :placedAt, :items::jsonb, :seq)
+              on conflict (tenant_id, order_id) do update set status = excluded.status, items = excluded.items, seq = excluded.seq, updated_at = now())
+       insert into kds_events (tenant_id, seq, type, order_id, ticket) values (:tenant, :seq, :type, :orderId, :ticket::jsonb)`,
+      {
+        seq,
+        tenant: this.#db.tenantId,
+        orderId: ticket.orderId,
+        number: ticket.number,
+        status: ticket.status,
+        label: ticket.label,
+        note: ticket.note,
+        placedAt: ticket.placedAt,
+        items: JSON.stringify(ticket.items),
+        type,
+        ticket: JSON.stringify(ticket),
+      },
+    )
     if (seq % 500 === 0) await trx('kds_events').where('seq', '<=', seq - this.#retain).delete()
     return { type, seq, ticket }
   }

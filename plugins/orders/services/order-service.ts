@@ -42,11 +42,18 @@ export class OrderService {
     return order
   }
 
+  /** One round trip: the order with its lines (only the viewer's, for a farmer). */
   async findIn(trx: Knex.Transaction, id: string, viewer: OrderViewer = {}): Promise<Order | null> {
-    const row = (await trx('orders').where({ id }).first()) as OrderRow | undefined
-    if (!row) return null
-    const [order] = await this.#withLines(trx, [row], viewer)
-    return order ?? null
+    const farmer = viewer.farmerId ? 'and l.farmer_id = ?' : ''
+    const { rows } = (await trx.raw(
+      `select o.*, coalesce((select json_agg(l order by l.line_no) from order_lines l where l.order_id = o.id ${farmer}), '[]'::json) as lines
+         from orders o where o.id = ?`,
+      viewer.farmerId ? [viewer.farmerId, id] : [id],
+    )) as { rows: (OrderRow & { lines: LineRow[] })[] }
+    const found = rows[0]
+    if (!found) return null
+    const { lines, ...row } = found
+    return toOrder(row as OrderRow, lines.map(toLine))
   }
 
   history(id: string): Promise<OrderHistoryEntry[]> {

@@ -14,7 +14,7 @@ import orders from '../index.js'
 export const SUPER_ADMIN = 'root@platform.test'
 
 export function orderPlugins(kdsOptions?: Parameters<typeof kds>[0]) {
-  return [tenancy({ superAdmins: [SUPER_ADMIN], hostCacheMs: 0 }), media(), catalog(), oidc(), config(), orders(), kds(kdsOptions)]
+  return [tenancy({ superAdmins: [SUPER_ADMIN] }), media(), catalog(), oidc(), config(), orders(), kds(kdsOptions)]
 }
 
 export function bootOrders(opts: Partial<TestAppOptions> & { kds?: Parameters<typeof kds>[0] } = {}): Promise<TestApp> {
