@@ -151,12 +151,14 @@ describe('chat', () => {
   })
 
   it('lets the mock assistant answer some actions with canned replies, unless a setting turns it off', async () => {
+    await t.engine.container.cradle.outbox.drain() // replies to earlier tests' actions go out first
     const annSocket = await client(ann, pizza.host, main)
     const { session } = await open(ann, pizza.host, main)
     const send = (action: string) => t.as(ann).post(`${API}/chat/sessions/${session.id}/actions`).set('Host', pizza.host).send({ action }).expect(202)
     await send('ready')
     await send('blocked')
     expect(await annSocket.next('chat:assistant')).toMatchObject({ from: 'assistant', inReplyTo: 'blocked', reply: 'unblock-checklist' })
+    expect(annSocket.received.filter((r) => r.event === 'chat:assistant').map((r) => r.msg.inReplyTo)).toEqual(['blocked'])
     await t.engine.container.cradle.outbox.drain()
     await send('thumbs-down')
     await annSocket.next('chat:action', (m) => m.action === 'thumbs-down')
