@@ -25,6 +25,8 @@ import catalog from '../plugins/catalog/index.js'
 
 interface RunResult {
   label: string
+  /** Server-side CPU time per request (this process: the engine or the bare server), µs. */
+  cpuUs?: number
   requests: number
   errors: number
   rps: number
@@ -65,7 +67,15 @@ async function loadgen(spec: LoadSpec): Promise<RunResult> {
   }
 }
 
-function runLoad(spec: LoadSpec): Promise<RunResult> {
+/** Runs the load in a child process; measures this (server) process's CPU time meanwhile. */
+async function runLoad(spec: LoadSpec): Promise<RunResult> {
+  const cpu = process.cpuUsage()
+  const result = await loadInChild(spec)
+  const used = process.cpuUsage(cpu)
+  return { ...result, cpuUs: result.requests ? (used.user + used.system) / result.requests : 0 }
+}
+
+function loadInChild(spec: LoadSpec): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = fork(process.argv[1]!, ['--loadgen'], { execArgv: process.execArgv, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
     child.once('message', (result) => {
@@ -234,12 +244,13 @@ async function main(): Promise<void> {
 function report(results: RunResult[]): void {
   const ceiling = (label: string) => results.find((r) => r.label.startsWith(label.split(' ')[0]!) && r.label.includes('bare'))
   console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, loopback; load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`)
-  console.log('run'.padEnd(44), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7), 'of bare'.padStart(8))
+  console.log('run'.padEnd(44), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7), 'of bare'.padStart(8), 'server CPU µs/req'.padStart(18))
   for (const r of results) {
     const bare = ceiling(r.label)
     const ratio = bare && bare !== r ? `${((r.rps / bare.rps) * 100).toFixed(0)}%` : ''
-    console.log(r.label.padEnd(44), r.rps.toFixed(0).padStart(9), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8), String(r.errors).padStart(7), ratio.padStart(8))
+    console.log(r.label.padEnd(44), r.rps.toFixed(0).padStart(9), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8), String(r.errors).padStart(7), ratio.padStart(8), (r.cpuUs ?? 0).toFixed(0).padStart(18))
   }
+  console.log('\nserver CPU µs/req is load-independent: 1e6 / it ≈ the req/s one core could serve.')
 }
 
 if (process.argv.includes('--loadgen')) {
