@@ -41,7 +41,8 @@ function takeToken() {
 }
 
 const token = takeToken()
-const socket = io('/kitchen', { auth: token ? { token } : {}, withCredentials: true, reconnectionDelayMax: 3000 })
+// WebSocket first (no long-poll requests holding connections open), polling as the fallback.
+const socket = io('/kitchen', { auth: token ? { token } : {}, withCredentials: true, transports: ['websocket', 'polling'], reconnectionDelayMax: 3000 })
 
 function setOnline(online) {
   $('offline').hidden = online
@@ -56,7 +57,7 @@ socket.on('connect', () => {
 socket.on('disconnect', (reason) => {
   setOnline(false)
   // A server shutting down disconnects us on purpose; socket.io does not retry that by itself.
-  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000)
+  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1500 + Math.random() * 1500)
 })
 socket.on('connect_error', (err) => {
   setOnline(false)
