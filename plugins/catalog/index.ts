@@ -45,6 +45,7 @@ export default definePlugin({
   routes: { admin: adminRoutes, store: storeRoutes },
   events: { 'catalog.product.updated': onProductUpdated, 'catalog.category.updated': onCategoryUpdated },
   sockets: { [STOREFRONT]: storefrontNamespace },
+  admin: { entry: './admin/index.ts' },
 
   async seed({ container, step }) {
     await seedDemoCatalogs(container.cradle, step)
