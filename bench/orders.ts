@@ -176,7 +176,10 @@ try {
       const res = await order(base, `peak-${w}-${n}`)
       peakTimes.push(performance.now() - t0)
       if (res.status === 201) ok++
-      else refused++
+      else {
+        refused++
+        if (refused <= 3) console.log(`  refused: ${res.status} ${JSON.stringify(res.body?.error)}`)
+      }
     }
   }))
   const peakSeconds = (performance.now() - peakStart) / 1000
@@ -187,6 +190,8 @@ try {
   const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => order(i % 2 ? a!.url : b!.url, `scarce-${i}`, products.small)))
   const sold = burst.filter((r) => r.status === 201).length
   const outOfStock = burst.filter((r) => r.status === 409 && r.body?.error?.code === 'CATALOG_OUT_OF_STOCK').length
+  const other = burst.filter((r) => r.status !== 201 && r.body?.error?.code !== 'CATALOG_OUT_OF_STOCK').map((r) => `${r.status} ${r.body?.error?.code}`)
+  if (other.length) console.log(`  other answers: ${JSON.stringify(Object.entries(other.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {})))}`)
   const left = await cradle.scopes.run(tenantId, (scope) => scope.cradle.db.tx(async (trx) => Number((await trx('catalog_products').where({ id: products.small }).first()).stock_qty)))
   console.log(`\noversell check: 200 concurrent checkouts on stock 100 → ${sold} sold, ${outOfStock} × 409, stock left ${left} ${sold === 100 && left === 0 ? '(ok)' : '(WRONG)'}`)
   if (sold !== 100 || left !== 0) process.exitCode = 1

@@ -2,7 +2,7 @@ import { applyListQuery, OoError, type ListQuery, type Principal, type ScopedEve
 import type { Knex } from 'knex'
 import type { ListOrdersFilter } from '../routes/schemas.js'
 import { forwardPath, nextStatus, recallStatus, type OrderStatus } from './order-state.js'
-import { actorOf, toHistory, toLine, toOrder, type Actor, type LineRow, type Order, type OrderHistoryEntry, type OrderRow } from './order-rows.js'
+import { actorOf, toHistory, toLine, toOrder, type LineRow, type Order, type OrderHistoryEntry, type OrderRow } from './order-rows.js'
 import type { CatalogStock } from './ports.js'
 
 const SORTABLE: Record<string, string> = { placedAt: 'placed_at', number: 'number', status: 'status', statusChangedAt: 'status_changed_at', id: 'id' }
@@ -117,12 +117,6 @@ export class OrderService {
       row.status = step
     }
     return this.getIn(trx, id)
-  }
-
-  /** The history entry and event for a brand-new order (used by checkout). */
-  async recordPlaced(trx: Knex.Transaction, orderId: string, number: number, actor: Actor = actorOf(this.#principal)): Promise<void> {
-    await trx('order_history').insert({ tenant_id: this.#db.tenantId, order_id: orderId, from_status: null, to_status: 'placed', actor_kind: actor.kind, actor_id: actor.id, actor_label: actor.label })
-    this.#events.emit('orders.order.placed', { orderId, number })
   }
 
   async #lock(trx: Knex.Transaction, id: string): Promise<OrderRow> {
