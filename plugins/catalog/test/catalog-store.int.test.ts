@@ -127,14 +127,12 @@ describe('store API, search and live stock', () => {
     const before = await store(a, '/products/tomato').expect(200)
     expect(before.body.stockQty).toBe(30)
 
-    const sent = performance.now()
     const res = await t.as(a.owner).put(`/api/v1/admin/products/${ids.tomato}`).set('Host', a.host).send({ stockQty: 29 }).expect(200)
     const committed = performance.now()
     expect(res.body.stockQty).toBe(29)
     await waitFor(() => seenA.length > 0)
     expect(seenA[0]!.payload).toMatchObject({ productId: ids.tomato, stockQty: 29, changes: ['stock'] })
     expect(seenA[0]!.at - committed).toBeLessThan(100)
-    expect(seenA[0]!.at - sent).toBeLessThan(250)
     // The store API answers with the new stock at once (the cache was retired by the commit).
     expect((await store(a, '/products/tomato').expect(200)).body.stockQty).toBe(29)
 
