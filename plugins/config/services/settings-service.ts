@@ -103,9 +103,12 @@ export class SettingsService {
       this.#events.emit('config.setting.changed', { scope, key, version: next })
       return written[0]
     })
-    // This process first (read-your-writes), then everyone else.
-    await this.#store.reload(this.#db.tenantId, scope)
-    await this.#publish({ tenantId: this.#db.tenantId, scope, key, version: Number(row.version) })
+    // This process and everyone else at once; the answer waits for this process's swap
+    // (read-your-writes). The local reload is queued first, so our own notice finds nothing to do.
+    await Promise.all([
+      this.#store.reload(this.#db.tenantId, scope),
+      this.#publish({ tenantId: this.#db.tenantId, scope, key, version: Number(row.version) }),
+    ])
     return toView(scope, key, row, undefined)
   }
 

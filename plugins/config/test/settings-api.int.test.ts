@@ -60,6 +60,8 @@ describe('config settings API', () => {
     expect(await storefrontTheme(burger.host)).toBe('mono-luxe')
     expect(t.engine.container.cradle.settings!.get(pizza.id, 'tenancy').theme).toBe('tech-ocean')
     expect(changes.at(-1)).toEqual({ tenantId: pizza.id, plugin: 'tenancy', keys: ['theme'] })
+    // The writer applied its own change directly; its own broadcast found nothing left to do.
+    await expect.poll(() => t.engine.container.cradle.settingsStore.status().appliedByBroadcast).toBe(0)
 
     const second = await owner().put(`${API}/settings/tenancy.theme`).set('Host', pizza.host).send({ value: 'fresh-market', version: 1 }).expect(200)
     expect(second.body.version).toBe(2)
