@@ -97,7 +97,8 @@ describe('admin panel: no build yet', () => {
   })
 })
 
-describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists, create, isolation', () => {
+// Generous timeouts: a browser, a build and an engine share two cores with the other test files.
+describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists, create, isolation', { timeout: 120_000 }, () => {
   let t: TestApp
   let pizza: Tenant
   let burger: Tenant
@@ -131,12 +132,14 @@ describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP *.test 127.0.0.1'],
     })
     page = context.pages()[0] ?? (await context.newPage())
+    page.setDefaultTimeout(60_000)
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
     page.on('console', (msg) => {
       // The panel's own messages (the issuer's pages are not under test here). HTTP failures are
       // checked by the response listener; the COOP note is Chromium's about plain-http test hosts.
       if (msg.type() !== 'error' || !page.url().startsWith(`${origin}/admin/`)) return
-      if (/Failed to load resource: the server responded|Cross-Origin-Opener-Policy header has been ignored/.test(msg.text())) return
+      // react-query also logs the 401 of an ended session, which the panel answers with sign-in.
+      if (/Failed to load resource: the server responded|Cross-Origin-Opener-Policy header has been ignored|Sign in to use this route/.test(msg.text())) return
       problems.push(`console: ${msg.text()} ${msg.location().url}`)
     })
     page.on('response', (res) => {
@@ -240,6 +243,23 @@ describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists,
     const cookies = await context.cookies(origin)
     expect(cookies.find((c) => c.name === 'oo_session')).toBeUndefined()
     await t.http.get('/auth/session').set('Host', new URL(origin).host).expect(401)
+  })
+
+  it('goes back to the sign-in page when the session ends under a loaded panel (401)', async () => {
+    await page.goto(`${origin}/admin/`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(/\/oidc\/interaction\/|\/admin\/$/)
+    if (page.url().includes('/oidc/interaction/')) {
+      await page.getByLabel('Email').fill(pizza.owner)
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+    }
+    await page.waitForURL(`${origin}/admin/`)
+    await page.getByRole('heading', { name: 'pizza' }).waitFor()
+    await context.clearCookies()
+    await page.getByRole('menuitem', { name: 'Projects' }).click()
+    await page.waitForURL(`${origin}/admin/login`)
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
   })
 
   it('ran without page errors or CSP violations', () => {
