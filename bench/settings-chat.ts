@@ -219,7 +219,8 @@ interface Receiver {
 }
 
 async function startReceiver(job: { urls: string[]; host: string; projectId: string; tokens: string[]; offset: number; count: number }): Promise<Receiver> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url)), fileURLToPath(import.meta.url)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, BENCH_ROLE: 'receiver', BENCH_JOB: JSON.stringify(job) },
     stdio: ['pipe', 'pipe', 'inherit'],
   })
