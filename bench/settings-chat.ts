@@ -155,7 +155,7 @@ async function benchSettings(a: EngineProcess, b: EngineProcess, host: string, t
   }
   console.log(summary('settings PUT on A (validate + version + history + outbox + publish)', put))
   console.log(summary('settings propagation, PUT sent to A → swapped on B', e2e))
-  console.log(summary('settings propagation, committed+swapped on A → swapped on B (publish, Redis, re-read)', aToB))
+  console.log(summary('settings propagation, swapped on A → swapped on B (both start at commit; B: publish, Redis, re-read)', aToB))
 }
 
 async function benchChat(a: EngineProcess, b: EngineProcess, host: string, ownerToken: string, projectId: string, emails: string[]): Promise<void> {
