@@ -105,6 +105,7 @@ try {
     DATABASE_APP_URL: withDatabase(url, dbName, 'oo_app'),
     REDIS_URL: redisUrl,
     DB_POOL_MAX: '10',
+    OO_LOAD_FROM_ONE_IP: '1',
     OO_REDIS_PREFIX: `oo-bench-${dbName}`,
     OO_TEST_ISSUER_JWK: JSON.stringify(await exportJWK((await issuer.keys()).publicKey)),
   }

@@ -13,8 +13,10 @@ import orders from '../index.js'
 
 export const SUPER_ADMIN = 'root@platform.test'
 
-export function orderPlugins(kdsOptions?: Parameters<typeof kds>[0]) {
-  return [tenancy({ superAdmins: [SUPER_ADMIN] }), media(), catalog(), oidc(), config(), orders(), kds(kdsOptions)]
+/** The orders stack. `loadFromOneIp`: the benchmark sends every checkout from 127.0.0.1, so the per-IP API limit is lifted. */
+export function orderPlugins(kdsOptions?: Parameters<typeof kds>[0], opts: { loadFromOneIp?: boolean } = {}) {
+  const rateLimits = opts.loadFromOneIp ? { apiPerIp: { limit: 10_000_000, windowSeconds: 60 } } : undefined
+  return [tenancy({ superAdmins: [SUPER_ADMIN] }), media(), catalog(), oidc({ rateLimits }), config(), orders(), kds(kdsOptions)]
 }
 
 export function bootOrders(opts: Partial<TestAppOptions> & { kds?: Parameters<typeof kds>[0] } = {}): Promise<TestApp> {
