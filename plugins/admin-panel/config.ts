@@ -9,7 +9,7 @@ export const adminPanelOptions = z.object({
   dist: z.string().min(1).optional(),
   /**
    * Build the panel in the background when the build is missing or older than its sources, and
-   * serve a "being built" page meanwhile. @default true in development, false in production and tests
+   * serve a "being built" page meanwhile. @default true in development (not under vitest), false in production and tests
    */
   autoBuild: z.boolean().optional(),
 })

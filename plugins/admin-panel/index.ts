@@ -13,7 +13,8 @@ export default definePlugin({
 
   register({ container, options, logger }) {
     const dist = resolve(options.dist ?? resolve(ADMIN_WORKSPACE, 'dist'))
-    const autoBuild = options.autoBuild ?? container.cradle.config.mode === 'development'
+    // Not under a test runner: engines that tests spawn with `oo start` must not start builds.
+    const autoBuild = options.autoBuild ?? (container.cradle.config.mode === 'development' && !process.env.VITEST)
     container.register({ adminPanel: asValue(new AdminBuilder({ dist, autoBuild, logger })) })
   },
 
