@@ -67,6 +67,8 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
       throw new OoError('OIDC_CODE_EXCHANGE_FAILED', 401, `The issuer did not accept the sign-in: ${(err as Error).message}`, { cause: err })
     }
     const principal = await deps.userTokens.principalFromClaims(entry.options, tokens.claims()!)
+    // A new session id at every sign-in (no fixation); the previous one, if any, ends.
+    await deps.sessions.destroy(ctx.cookies.get(deps.cookieName))
     const { cookie } = await deps.sessions.create(principal, entry.options.issuer, tokens.id_token ?? null)
     ctx.cookies.set(deps.cookieName, cookie, cookieOptions(ctx, deps.config, { path: '/', maxAge: deps.sessions.ttlMs }))
     ctx.status = 303

@@ -40,8 +40,8 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
     const details = await provider.interactionDetails(ctx.req, ctx.res)
     try {
       const account = await accounts.authenticate(email, password)
-      ctx.respond = false
-      await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false })
+      ctx.status = 303
+      ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false }))
     } catch (err) {
       if (!isOoError(err) || err.status >= 500) throw err
       html(ctx, err.status, loginPage({ uid: details.uid, email, error: err.message, clientId: String(details.params.client_id) }))
@@ -51,8 +51,8 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
 
   router.get('/interaction/:uid/abort', async function abort(ctx) {
     const provider = await deps.provider(ctx)
-    ctx.respond = false
-    await provider.interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: 'The user cancelled sign-in' }, { mergeWithLastSubmission: false })
+    ctx.status = 303
+    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { error: 'access_denied', error_description: 'The user cancelled sign-in' }, { mergeWithLastSubmission: false }))
   })
 
   router.get('/register', (ctx) => html(ctx, 200, registerPage()))

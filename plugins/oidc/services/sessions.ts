@@ -67,8 +67,11 @@ export class SessionStore {
     return (row as { payload: LoginState } | undefined)?.payload ?? null
   }
 
+  /** Expired sessions, provider state and one-time tokens (hourly, and at start). */
   async purgeExpired(): Promise<void> {
-    await this.#database.app('oidc_sessions').where('expires_at', '<', new Date()).delete()
+    const now = new Date()
+    await this.#database.app('oidc_sessions').where('expires_at', '<', now).delete()
+    await this.#database.app('oidc_provider_store').where('expires_at', '<', now).delete()
   }
 }
 
