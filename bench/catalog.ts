@@ -213,6 +213,7 @@ async function measure(engine: Engine, slugs: string[], label: string): Promise<
 }
 
 async function main(): Promise<void> {
+  process.env.LOG_LEVEL ??= 'warn'
   const baseUrl = process.env.DATABASE_URL
   const database = baseUrl ? await createDatabase(baseUrl) : undefined
   const scratch = mkdtempSync(join(tmpdir(), 'oo-bench-'))
