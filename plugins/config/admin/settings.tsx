@@ -28,6 +28,7 @@ interface HistoryEntry {
   oldValue: unknown
   newValue: unknown
   actor: string | null
+  actorEmail: string | null
   reason: string | null
   at: string
 }
@@ -68,7 +69,7 @@ function History() {
       <NumberField source="version" sortable={false} />
       <FunctionField label="From" render={(h: HistoryEntry) => json(h.oldValue)} />
       <FunctionField label="To" render={(h: HistoryEntry) => json(h.newValue)} />
-      <TextField source="actor" sortable={false} emptyText="—" />
+      <FunctionField label="Who" render={(h: HistoryEntry) => h.actorEmail ?? h.actor ?? '—'} />
       <TextField source="reason" sortable={false} emptyText="—" />
       <DateField source="at" showTime sortable={false} />
     </Datagrid>

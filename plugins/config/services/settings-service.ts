@@ -20,6 +20,7 @@ export interface HistoryEntry {
   oldValue: unknown
   newValue: unknown
   actor: string | null
+  actorEmail: string | null
   reason: string | null
   at: string
 }
@@ -114,11 +115,14 @@ export class SettingsService {
 
   async history(scope: string, key: string): Promise<HistoryEntry[]> {
     this.#assertKey(scope, key)
-    const rows = await this.#db.tx((trx) => trx('config_history').where({ scope, key }).orderBy('version', 'desc')
-      .select('id', 'version', 'old_value', 'new_value', 'actor', 'reason', 'created_at'))
+    // `actor` is a principal id; the admin panel shows who that is (users is a platform table).
+    const rows = await this.#db.tx((trx) => trx('config_history as h').leftJoin('users as u', (j) => j.on(trx.raw('u.id::text = h.actor')))
+      .where({ 'h.scope': scope, 'h.key': key }).orderBy('h.version', 'desc')
+      .select('h.id', 'h.version', 'h.old_value', 'h.new_value', 'h.actor', 'u.email as actor_email', 'h.reason', 'h.created_at'))
     return rows.map((r: Record<string, unknown>) => ({
       id: String(r.id), version: Number(r.version), oldValue: r.old_value, newValue: r.new_value,
-      actor: (r.actor as string | null) ?? null, reason: (r.reason as string | null) ?? null, at: new Date(r.created_at as string).toISOString(),
+      actor: (r.actor as string | null) ?? null, actorEmail: (r.actor_email as string | null) ?? null,
+      reason: (r.reason as string | null) ?? null, at: new Date(r.created_at as string).toISOString(),
     }))
   }
 

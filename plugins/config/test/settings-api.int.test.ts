@@ -72,7 +72,7 @@ describe('config settings API', () => {
       expect.objectContaining({ version: 2, oldValue: 'tech-ocean', newValue: 'fresh-market', reason: null }),
       expect.objectContaining({ version: 1, oldValue: null, newValue: 'tech-ocean', reason: 'autumn look' }),
     ])
-    expect(history.body[0].actor).toBeTruthy()
+    expect(history.body[0]).toMatchObject({ actor: expect.any(String), actorEmail: pizza.owner })
   })
 
   it('refuses a write made from a stale version with 409 and changes nothing', async () => {
