@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import type { TestApp } from '@oo/core/testing'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bootOrders, checkout, seedShop, type Shop } from '../../orders/test/helpers.js'
+import { bootOrders, checkout, collect, connectSocket, seedShop, type Shop } from '../../orders/test/helpers.js'
+import type { KitchenTicket } from '../services/tickets.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const PASSWORD = 'kitchen password 1234'
@@ -37,7 +38,7 @@ describe.skipIf(!existsSync(CHROMIUM))('kitchen screen in Chromium', () => {
     rmSync(profile, { recursive: true, force: true })
   })
 
-  it('signs in, shows a new order without a reload, bumps it, and shows the offline banner when the engine stops', async () => {
+  it('signs in, shows a new order without a reload, bumps it, catches up after a drop, and shows the offline banner when the engine stops', async () => {
     const origin = `http://${shop.host}:${new URL(t.url).port}`
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
@@ -68,11 +69,35 @@ describe.skipIf(!existsSync(CHROMIUM))('kitchen screen in Chromium', () => {
     expect(order.body.history.at(-1).actor.label).toBe(shop.kitchen)
 
     expect(await page.getByTestId('offline-banner').isVisible()).toBe(false)
+
+    // Cut the screen off (server drops it, reconnects are refused), take two orders, let it back:
+    // it shows the banner meanwhile and catches up on return, each ticket once.
+    let cutOff = true
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => (cutOff ? ws.close() : ws.connectToServer()))
+    await page.route('**/socket.io/**', (route) => (cutOff ? route.abort() : route.continue()))
+    t.engine.io.of('/kitchen').disconnectSockets(true)
+    await page.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 10_000 })
+    const watcher = await connectSocket(t.url, '/kitchen', shop.host, await t.tokenFor(shop.owner))
+    const seen = collect<KitchenTicket>(watcher, 'ticket:created')
+    const missed = [
+      await checkout(t, shop, { items: [{ productId: shop.products.pancakes, quantity: 1 }], customer: { pickupName: 'Missed A' } }).expect(201),
+      await checkout(t, shop, { items: [{ productId: shop.products.pancakes, quantity: 2 }], customer: { pickupName: 'Missed B' } }).expect(201),
+    ].map((r) => r.body.order.id as string)
+    for (const id of missed) await seen.waitFor((tk) => tk.orderId === id) // the kitchen has them; this screen does not
+    expect(await page.locator(`#board [data-order-id="${missed[0]}"]`).count()).toBe(0)
+    cutOff = false
+    await page.getByTestId('offline-banner').waitFor({ state: 'hidden', timeout: 15_000 })
+    for (const id of missed) {
+      await page.locator(`#board [data-order-id="${id}"]`).waitFor({ state: 'visible', timeout: 10_000 })
+      expect(await page.locator(`[data-order-id="${id}"]`).count()).toBe(1)
+    }
+    watcher.disconnect()
+
     const stopped = performance.now()
     await t.engine.stop()
     expect(performance.now() - stopped).toBeLessThan(15_000)
     await page.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 10_000 })
     expect(await page.getByTestId('offline-banner').textContent()).toContain('Offline — reconnecting')
     expect(errors).toEqual([])
-  }, 60_000)
+  }, 90_000)
 })
