@@ -121,4 +121,13 @@ describe.skipIf(!hasPostgres || !hasRedis)('settings and chat across two engine 
     // The assistant's reply is handled once in the cluster, and still reaches B.
     expect(await onB.next('chat:assistant')).toMatchObject({ inReplyTo: 'deployed', reply: 'watch-metrics' })
   })
+
+  it('keeps 3 chat sessions active when 10 opens race across both processes', async () => {
+    const main = (await requestJson(`${a.url}${API}/projects`, { host: pizza.host, token })).body[0].id as string
+    const opens = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      requestJson(`${(i % 2 ? b : a).url}${API}/chat/projects/${main}/sessions`, { method: 'POST', host: pizza.host, token, body: {} })))
+    expect(opens.map((r) => r.status)).toEqual(Array(10).fill(201))
+    const active = await requestJson(`${b.url}${API}/chat/projects/${main}/sessions`, { host: pizza.host, token })
+    expect(active.body).toHaveLength(3)
+  })
 })
