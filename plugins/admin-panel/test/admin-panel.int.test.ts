@@ -14,6 +14,7 @@ import adminPanel from '../index.js'
 const CHROMIUM = '/usr/bin/chromium'
 const DIST = resolve(ADMIN_WORKSPACE, 'dist')
 const PASSWORD = 'correct horse battery staple'
+const ROOT = 'root@platform.test'
 /** Screenshots land here (look at them when changing the UI). */
 const SHOTS = process.env.OO_SCREENSHOTS ?? join(tmpdir(), 'oo-admin-screenshots')
 
@@ -110,12 +111,13 @@ describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists,
 
   beforeAll(async () => {
     await ensureBuilt()
-    t = await createTestApp({ plugins: [tenancy(), oidc(), adminPanel()] })
+    t = await createTestApp({ plugins: [tenancy({ superAdmins: [ROOT] }), oidc(), adminPanel()] })
     pizza = await t.seedTenant('pizza')
     burger = await t.seedTenant('burger')
     origin = `http://${pizza.host}:${new URL(t.url).port}`
     const { cradle } = t.engine.container
     await cradle.oidcAccounts.register({ email: pizza.owner, password: PASSWORD, emailVerified: true })
+    await cradle.oidcAccounts.register({ email: ROOT, password: PASSWORD, emailVerified: true })
     // Burger's data, which must never show on pizza's panel.
     await cradle.scopes.run(burger.id, async (scope) => {
       await scope.cradle.projectService.create({ slug: 'burger-secret', name: 'Burger secret project' })
@@ -260,6 +262,30 @@ describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists,
     await page.getByRole('menuitem', { name: 'Projects' }).click()
     await page.waitForURL(`${origin}/admin/login`)
     await page.getByRole('button', { name: 'Sign in' }).waitFor()
+  })
+
+  it('lets a platform super-admin on the engine address provision a tenant', async () => {
+    const engine = t.url.replace(/\/$/, '')
+    await page.goto(`${engine}/admin/`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(/\/oidc\/interaction\//)
+    await page.getByLabel('Email').fill(ROOT)
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${engine}/admin/`)
+    await page.getByRole('menuitem', { name: 'Tenants' }).click()
+    await page.getByRole('cell', { name: 'burger.test' }).waitFor() // every tenant
+    await page.getByRole('link', { name: 'Create' }).click()
+    await page.waitForURL(`${engine}/admin/tenants/create`)
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Taco Town')
+    await page.getByRole('textbox', { name: 'Slug' }).fill('taco')
+    await page.getByRole('textbox', { name: 'Host name' }).fill('taco.test')
+    await page.getByRole('textbox', { name: 'Owner email' }).fill('owner@taco.test')
+    await page.screenshot({ path: join(SHOTS, 'tenant-create-desktop.png') })
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.waitForURL(/\/admin\/tenants\/[0-9a-f-]{36}\/show$/)
+    await page.getByText('taco.test').waitFor()
+    expect(await t.engine.container.cradle.tenantDirectory.isKnownHost('taco.test')).toBe(true)
   })
 
   it('ran without page errors or CSP violations', () => {
