@@ -60,7 +60,8 @@ export function buildAdmin(dist: string, onLine: (line: string) => void): BuildH
   const out = resolve(ADMIN_WORKSPACE, `.build-${process.pid}-${Date.now()}`)
   const child = spawn(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'info'], {
     cwd: ADMIN_WORKSPACE,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    // NODE_ENV decides React's build: a test runner's `test` would ship its development build.
+    env: { ...process.env, NODE_ENV: 'production', NO_COLOR: '1', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const forward = (chunk: Buffer) => {
