@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { TestApp } from '@oo/core/testing'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bootOrders, checkout, collect, connectSocket, seedShop, type Shop } from '../../orders/test/helpers.js'
+import { bootOrders, checkout, collect, connectSocket, inTenant, seedShop, type Shop } from '../../orders/test/helpers.js'
 import type { KitchenTicket } from '../services/tickets.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -68,6 +68,22 @@ describe.skipIf(!existsSync(CHROMIUM))('kitchen screen in Chromium', () => {
     expect(order.body.status).toBe('ready')
     expect(order.body.history.at(-1).actor.label).toBe(shop.kitchen)
 
+    // Ageing colours from the tenant's thresholds (defaults: warn at 5 min, late at 8 min).
+    const aged = [
+      await checkout(t, shop, { items: [{ productId: shop.products.pancakes, quantity: 1 }], customer: { pickupName: 'Six minutes' } }).expect(201),
+      await checkout(t, shop, { items: [{ productId: shop.products.pancakes, quantity: 1 }], customer: { pickupName: 'Nine minutes' } }).expect(201),
+    ].map((r) => r.body.order.id as string)
+    for (const id of aged) await page.locator(`#board [data-order-id="${id}"]`).waitFor({ state: 'visible', timeout: 10_000 })
+    await inTenant(t, shop.id, (scope) => scope.cradle.db.tx(async (trx) => {
+      await trx('kds_tickets').where({ order_id: aged[0] }).update({ placed_at: trx.raw(`now() - interval '6 minutes'`) })
+      await trx('kds_tickets').where({ order_id: aged[1] }).update({ placed_at: trx.raw(`now() - interval '9 minutes'`) })
+    }))
+    await page.reload()
+    await page.getByTestId('start').click()
+    await page.locator(`#board [data-order-id="${aged[1]}"].late`).waitFor({ timeout: 10_000 })
+    expect(await page.locator(`#board [data-order-id="${aged[0]}"]`).getAttribute('class')).toMatch(/\bwarn\b/)
+    expect(await page.locator(`#board [data-order-id="${aged[1]}"] .age`).textContent()).toMatch(/^9:\d\d$/)
+    await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('live')
     expect(await page.getByTestId('offline-banner').isVisible()).toBe(false)
 
     // Cut the screen off (server drops it, reconnects are refused), take two orders, let it back:
