@@ -6,8 +6,9 @@
 //      processes, 2 by default, so the sender does not share an event loop with 500 clients).
 // Usage: DATABASE_URL=postgres://… REDIS_URL=redis://… node_modules/.bin/tsx bench/settings-chat.ts
 // Creates and drops its own database; stops everything it started; hard limit 180 s.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -54,6 +55,25 @@ async function admin(sql: string): Promise<void> {
   await client.connect()
   await client.query(sql).finally(() => client.end())
 }
+// CPU time the engine processes spent (Linux /proc): independent of how loaded the machine is.
+const TICKS = (() => {
+  try {
+    return Number(execSync('getconf CLK_TCK').toString().trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+function cpuMs(pids: number[]): number {
+  let ticks = 0
+  for (const pid of pids) {
+    const file = `/proc/${pid}/stat`
+    if (!existsSync(file)) return NaN
+    const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ')
+    ticks += Number(fields[11]) + Number(fields[12]) // utime, stime
+  }
+  return (ticks * 1000) / TICKS
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 }
@@ -133,6 +153,7 @@ async function benchSettings(a: EngineProcess, b: EngineProcess, host: string, t
   const e2e: number[] = []
   const put: number[] = []
   const aToB: number[] = []
+  const cpuBefore = cpuMs([a.pid, b.pid])
   for (let i = 0; i < CHANGES; i++) {
     const version = i + 1
     const seen = new Promise<void>((resolve, reject) => {
@@ -153,6 +174,7 @@ async function benchSettings(a: EngineProcess, b: EngineProcess, host: string, t
     const onA = appliedOnA.get(version)
     if (onA !== undefined) aToB.push(applied.get(version)! - onA)
   }
+  console.log(`settings: engine CPU (A+B) ${((cpuMs([a.pid, b.pid]) - cpuBefore) / CHANGES).toFixed(2)} ms per change`)
   console.log(summary('settings PUT on A (validate + version + history + outbox + publish)', put))
   console.log(summary('settings propagation, PUT sent to A → swapped on B', e2e))
   console.log(summary('settings propagation, swapped on A → swapped on B (both start at commit; B: publish, Redis, re-read)', aToB))
@@ -178,6 +200,7 @@ async function benchChat(a: EngineProcess, b: EngineProcess, host: string, owner
     sender.once('connect', () => resolve())
     sender.once('connect_error', reject)
   })
+  const cpuBefore = cpuMs([a.pid, b.pid])
   for (let i = 0; i < MESSAGES; i++) {
     const via = i % 2 ? 'socket' : 'http'
     const sent = now()
@@ -195,6 +218,7 @@ async function benchChat(a: EngineProcess, b: EngineProcess, host: string, owner
     sentAt.set(at, { sent, via })
     await Promise.all(receivers.map((r) => r.done(at)))
   }
+  const cpuPerMessage = (cpuMs([a.pid, b.pid]) - cpuBefore) / MESSAGES
   sender.disconnect()
   const latencies = { http: [] as number[], socket: [] as number[] }
   const fromEmit: number[] = []
@@ -208,6 +232,7 @@ async function benchChat(a: EngineProcess, b: EngineProcess, host: string, owner
     }
   }
   console.log(`chat fan-out: ${delivered}/${SOCKETS * MESSAGES} deliveries to ${SOCKETS} sockets (half on A, half on B) in ${groups} receiver processes`)
+  console.log(`chat: engine CPU (A+B) ${cpuPerMessage.toFixed(2)} ms per message fanned out to ${SOCKETS} sockets`)
   console.log(summary('chat fan-out, action POSTed to A → received by each socket', latencies.http))
   console.log(summary('chat fan-out, chat:send on a socket of A → received by each socket', latencies.socket))
   console.log(summary('chat fan-out, server emit (after commit, ms clock) → received by each socket', fromEmit))
