@@ -5,7 +5,8 @@ import { CategoryBody, CategoryFilter, CategoryPatch, IdParam, ImageForm, ImageP
 
 const READ = requirePermission('catalog.products.read')
 const WRITE = requirePermission('catalog.products.write')
-const PRODUCT_SORT = ['name', 'priceMinor', 'stockQty', 'createdAt', 'updatedAt', 'slug', 'active']
+// 'id' too: react-admin's reference inputs sort by id unless told otherwise.
+const PRODUCT_SORT = ['name', 'priceMinor', 'stockQty', 'createdAt', 'updatedAt', 'slug', 'active', 'id']
 
 export function adminRoutes(router: AppRouter): void {
   router.get('/products', READ, async function listProducts(ctx) {
@@ -63,7 +64,7 @@ function categoryRoutes(router: AppRouter): void {
   const read = requirePermission('catalog.categories.read')
   const write = requirePermission('catalog.categories.write')
   router.get('/categories', read, async function listCategories(ctx) {
-    const query = parseListQuery(ctx.query, { sortable: ['position', 'name', 'slug', 'createdAt'], filter: CategoryFilter })
+    const query = parseListQuery(ctx.query, { sortable: ['position', 'name', 'slug', 'createdAt', 'id'], filter: CategoryFilter })
     const { rows, total } = await ctx.state.scope.cradle.categoryService.list(query)
     setContentRange(ctx, 'categories', query.range, total, rows.length)
     ctx.body = rows

@@ -12,7 +12,7 @@ export interface Category {
   position: number
 }
 
-const COLUMNS: Record<string, string> = { name: 'name', slug: 'slug', position: 'position', createdAt: 'created_at' }
+const COLUMNS: Record<string, string> = { id: 'id', name: 'name', slug: 'slug', position: 'position', createdAt: 'created_at' }
 const FIELDS = ['id', 'slug', 'name', 'description', 'position']
 
 /** Menu sections and produce groups. Changes emit `catalog.category.updated` (storefront caches). */

@@ -52,6 +52,7 @@ export interface AdminProduct {
 
 /** Column for each field the API speaks (also the sort allow-list). */
 export const PRODUCT_COLUMNS: Record<string, string> = {
+  id: 'id',
   name: 'name',
   slug: 'slug',
   description: 'description',
@@ -76,7 +77,7 @@ export function toRowPatch(fields: Record<string, unknown>): Record<string, unkn
   const patch: Record<string, unknown> = {}
   for (const [field, value] of Object.entries(fields)) {
     const column = PRODUCT_COLUMNS[field]
-    if (column && value !== undefined && field !== 'createdAt' && field !== 'updatedAt') patch[column] = value
+    if (column && value !== undefined && !['id', 'createdAt', 'updatedAt'].includes(field)) patch[column] = value
   }
   return patch
 }

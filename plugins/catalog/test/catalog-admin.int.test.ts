@@ -45,6 +45,8 @@ describe('catalog admin API and the farm upsert', () => {
     const cat = await admin().post('/categories').send({ slug: 'vegetables', name: 'Vegetables' }).expect(201)
     const created = await admin().post('/products').send({ name: 'Rainbow Chard', priceMinor: 290, stockQty: 12, unit: 'bunch', categoryId: cat.body.id, tags: ['Leafy'], farmerId: anna, originFarm: 'Anna’s Acre', harvestDate: '2025-06-01', lotCode: 'L-17' }).expect(201)
     expect(created.body).toMatchObject({ slug: 'rainbow-chard', priceMinor: 290, currency: 'EUR', stockQty: 12, tags: ['leafy'], farmerId: anna, harvestDate: '2025-06-01', images: [] })
+    // What react-admin's ReferenceInput asks for: sorted by id.
+    expect((await admin().get('/categories?sort=["id","DESC"]&range=[0,24]').expect(200)).body).toEqual([expect.objectContaining({ slug: 'vegetables' })])
     const list = await admin().get('/products?sort=["name","ASC"]&range=[0,9]&filter={"q":"chard"}').expect(200)
     expect(list.headers['content-range']).toBe('products 0-0/1')
     expect(list.body[0].id).toBe(created.body.id)
