@@ -93,6 +93,12 @@ export class DevIssuer {
       ttl: { AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60, Interaction: 3600, Session: 8 * 3600, Grant: 8 * 3600 },
       // Our own backend is the only client: consent is implied.
       loadExistingGrant: (ctx) => firstPartyGrant(ctx, audience),
+      // Access tokens are what the API sees: they carry the email, so a bearer maps to the same user.
+      extraTokenClaims: async (_ctx, token) => {
+        const accountId = (token as { accountId?: string }).accountId
+        const account = token.kind === 'AccessToken' && accountId ? await accounts.byId(accountId) : undefined
+        return account ? { email: account.email, email_verified: account.emailVerified, name: account.name ?? undefined } : undefined
+      },
       findAccount: async (_ctx, id) => {
         const account = await accounts.byId(id)
         if (!account) return undefined

@@ -4,8 +4,14 @@ import type { IssuerOptions, OidcOptions } from '../config.js'
 import type { IssuerRegistry } from './issuer-registry.js'
 import { rejected, tokenError } from './token-errors.js'
 
+interface StoredUser {
+  id: string
+  email: string | null
+  name: string | null
+}
+
 interface UserDirectoryLike {
-  signIn(identity: { issuer: string; subject: string; email?: string; name?: string; emailVerified?: boolean }): Promise<{ id: string }>
+  signIn(identity: { issuer: string; subject: string; email?: string; name?: string; emailVerified?: boolean }): Promise<StoredUser>
 }
 
 const CACHE_MS = 60_000
@@ -20,7 +26,7 @@ export class UserTokens {
   readonly #users: UserDirectoryLike
   readonly #database: Database
   readonly #options: OidcOptions
-  readonly #identities = new Map<string, { userId: string; until: number }>()
+  readonly #identities = new Map<string, { user: StoredUser; until: number }>()
   readonly #slugs = new Map<string, { id: string | null; until: number }>()
 
   constructor({ oidcIssuers, userDirectory, database, oidcOptions }: { oidcIssuers: IssuerRegistry; userDirectory: UserDirectoryLike; database: Database; oidcOptions: OidcOptions }) {
@@ -64,10 +70,10 @@ export class UserTokens {
   /** Claims (access token or id_token) → principal, mapping the identity to a platform user. */
   async principalFromClaims(issuer: IssuerOptions, claims: JWTPayload): Promise<Principal> {
     if (typeof claims.sub !== 'string' || !claims.sub) throw rejected('OIDC_TOKEN_MALFORMED', 'The token has no subject')
-    const email = stringClaim(claims, issuer.claims.email)?.toLowerCase()
-    const name = stringClaim(claims, issuer.claims.name)
     const emailVerified = issuer.trustEmailVerified && claims.email_verified === true
-    const userId = await this.#userId({ issuer: issuer.issuer, subject: claims.sub, email, name, emailVerified })
+    const user = await this.#user({ issuer: issuer.issuer, subject: claims.sub, email: stringClaim(claims, issuer.claims.email)?.toLowerCase(), name: stringClaim(claims, issuer.claims.name), emailVerified })
+    const email = user.email ?? undefined
+    const name = user.name ?? undefined
     const values = listClaim(claims, issuer.claims.roles)
     const claimedRoles: Record<string, TenantRole> = {}
     for (const value of values) {
@@ -80,7 +86,7 @@ export class UserTokens {
     }
     return {
       kind: 'user',
-      id: userId,
+      id: user.id,
       issuer: issuer.issuer,
       subject: claims.sub,
       email,
@@ -91,14 +97,16 @@ export class UserTokens {
     }
   }
 
-  async #userId(identity: { issuer: string; subject: string; email?: string; name?: string; emailVerified: boolean }): Promise<string> {
+  async #user(identity: { issuer: string; subject: string; email?: string; name?: string; emailVerified: boolean }): Promise<StoredUser> {
     const key = JSON.stringify(identity)
     const cached = this.#identities.get(key)
-    if (cached && cached.until > Date.now()) return cached.userId
-    const user = await this.#users.signIn(identity)
+    if (cached && cached.until > Date.now()) return cached.user
+    // An access token without profile claims must not blank the profile a sign-in stored.
+    const known = identity.email ? undefined : ((await this.#database.app('users').where({ issuer: identity.issuer, subject: identity.subject }).first('id', 'email', 'name')) as StoredUser | undefined)
+    const user = known ?? (await this.#users.signIn(identity))
     if (this.#identities.size > 10_000) this.#identities.clear()
-    this.#identities.set(key, { userId: user.id, until: Date.now() + CACHE_MS })
-    return user.id
+    this.#identities.set(key, { user, until: Date.now() + CACHE_MS })
+    return user
   }
 
   async #tenantId(slugOrId: string): Promise<string | null> {

@@ -50,6 +50,12 @@ describe('bearer tokens from a configured issuer', () => {
     }
   })
 
+  it('maps an access token without profile claims to the user its subject signed in as', async () => {
+    const { email: _email, email_verified: _verified, ...bare } = claims()
+    const res = await me(await idp.sign(bare)).expect(200)
+    expect(res.body).toMatchObject({ email: pizza.owner, role: 'owner' })
+  })
+
   it('maps a group claim to a tenant role without a membership, only on that tenant', async () => {
     const token = await idp.sign(claims({ sub: 'sub-grouped', email: 'grouped@idp.test', groups: ['pizza-admins'] }))
     await t.http.get('/api/v1/admin/members').set('Host', pizza.host).set('Authorization', `Bearer ${token}`).expect(200)

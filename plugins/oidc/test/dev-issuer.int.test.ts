@@ -1,4 +1,6 @@
 import { createTestApp, type TestApp } from '@oo/core/testing'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import * as client from 'openid-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import tenancy from '../../tenancy/index.js'
 import oidc from '../index.js'
@@ -48,6 +50,42 @@ describe('built-in development issuer', () => {
     expect((await browser.send(`${origin('pizza.localhost')}/api/v1/admin/members`)).status).toBe(200)
     const cookie = browser.cookieHeader(origin('pizza.localhost'))
     expect((await new Browser().send(`${origin('burger.localhost')}/api/v1/admin/members`, { headers: { cookie } })).status).toBe(403)
+  })
+
+  it('issues JWT access tokens (code + PKCE with openid-client) that the API accepts as bearer tokens', async () => {
+    const password = /owner@burger\.localhost {2}password: (\S+)/.exec(printed.join('\n'))![1]!
+    const secret = (await t.engine.database.asOwner((k) => k('oidc_secrets').where({ name: 'dev-issuer-client-secret' }).first())).value as string
+    const config = await client.discovery(new URL(`${t.url}/oidc`), 'oo-engine', secret, undefined, { execute: [client.allowInsecureRequests] })
+    const verifier = client.randomPKCECodeVerifier()
+    const state = client.randomState()
+    const redirectUri = `${t.url}/auth/callback`
+    const authUrl = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid email profile', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state })
+    const browser = new Browser()
+    const page = await browser.follow(authUrl.href)
+    const back = await browser.follow(new URL(formAction(page.body), page.url).href, { form: { email: 'owner@burger.localhost', password }, stopAt: (u) => u.startsWith(redirectUri) })
+    const tokens = await client.authorizationCodeGrant(config, new URL(back.location!), { pkceCodeVerifier: verifier, expectedState: state })
+    expect(decodeProtectedHeader(tokens.access_token).alg).toBe('ES256')
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ iss: `${t.url}/oidc`, aud: 'urn:omniorder:api' })
+    const me = await t.http.get('/api/v1/admin/me').set('Host', 'burger.localhost').set('Authorization', `Bearer ${tokens.access_token}`).expect(200)
+    expect(me.body).toMatchObject({ email: 'owner@burger.localhost', role: 'owner', tenant: { slug: 'burger' } })
+    // Without PKCE's verifier the code is worthless (and it is single-use anyway).
+    await expect(client.authorizationCodeGrant(config, new URL(back.location!), { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: state })).rejects.toThrow()
+  })
+
+  it('stores only a hash of the session cookie, and an expired session signs nobody in', async () => {
+    const password = /kitchen@pizza\.localhost {2}password: (\S+)/.exec(printed.join('\n'))![1]!
+    const browser = new Browser()
+    const start = await browser.send(`${origin('pizza.localhost')}/auth/login`)
+    const page = await browser.follow(start.location!)
+    const back = await browser.follow(new URL(formAction(page.body), page.url).href, { form: { email: 'kitchen@pizza.localhost', password }, stopAt: (u) => u.includes('/auth/callback') })
+    await browser.send(back.location!)
+    const cookie = browser.cookie(origin('pizza.localhost'), 'oo_session')!
+    const rows = await t.engine.database.asOwner((k) => k('oidc_sessions').select('id_hash'))
+    expect(rows.some((r: { id_hash: string }) => r.id_hash === cookie)).toBe(false)
+    expect((await browser.send(`${origin('pizza.localhost')}/auth/session`)).status).toBe(200)
+    await t.engine.database.asOwner((k) => k('oidc_sessions').update({ expires_at: new Date(Date.now() - 1000) }))
+    expect((await browser.send(`${origin('pizza.localhost')}/auth/session`)).status).toBe(401)
+    expect((await browser.send(`${origin('pizza.localhost')}/api/v1/admin/projects`)).status).toBe(401)
   })
 
   it('registers an account (unverified until the mailed link is used)', async () => {
