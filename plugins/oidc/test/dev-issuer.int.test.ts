@@ -169,3 +169,18 @@ describe('built-in development issuer in production', () => {
     await expect(createTestApp({ plugins: [tenancy(), oidc()], config: { mode: 'production' } })).rejects.toMatchObject({ code: 'OIDC_DEV_ISSUER_IN_PRODUCTION' })
   })
 })
+
+describe('browser sign-in behind a TLS-terminating proxy', () => {
+  it('marks its cookies Secure when the request came over https', async () => {
+    const t = await createTestApp({ plugins: [tenancy(), oidc()], config: { http: { port: 0, host: '127.0.0.1', trustProxy: true } } })
+    try {
+      await t.seedTenant('pizza')
+      const https = await t.http.get('/auth/login').set('Host', 'pizza.test').set('X-Forwarded-Proto', 'https').expect(302)
+      expect(String(https.headers['set-cookie'])).toMatch(/oo_auth_state=[^;]+;.*secure/i)
+      const plain = await t.http.get('/auth/login').set('Host', 'pizza.test').expect(302)
+      expect(String(plain.headers['set-cookie'])).not.toMatch(/secure/i)
+    } finally {
+      await t.close()
+    }
+  })
+})
