@@ -41,10 +41,11 @@ const guard = setTimeout(() => {
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 })
 
-function post(base: string, path: string, host: string, body: unknown): Promise<{ status: number; body: any }> {
+function post(base: string, path: string, host: string, body: unknown, key: string, retry = true): Promise<{ status: number; body: any }> {
   const payload = JSON.stringify(body)
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method: 'POST', agent, headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+  return new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const headers = { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key }
+    const req = request(`${base}${path}`, { method: 'POST', agent, headers }, (res) => {
       let text = ''
       res.setEncoding('utf8')
       res.on('data', (c: string) => (text += c))
@@ -52,6 +53,10 @@ function post(base: string, path: string, host: string, body: unknown): Promise<
     })
     req.on('error', reject)
     req.end(payload)
+  }).catch((err: NodeJS.ErrnoException) => {
+    // A kept-alive socket the server closed while idle: safe to resend, the Idempotency-Key dedupes.
+    if (retry && err.code === 'ECONNRESET') return post(base, path, host, body, key, false)
+    throw err
   })
 }
 
@@ -129,7 +134,7 @@ try {
     }
   })
   const order = (base: string, label: string, productId = products.big) =>
-    post(base, '/api/v1/store/checkout', 'bench.test', { items: [{ productId, quantity: 1 }], customer: { pickupName: label } })
+    post(base, '/api/v1/store/checkout', 'bench.test', { items: [{ productId, quantity: 1 }], customer: { pickupName: label } }, `${dbName}-${label}`)
 
   // Warm-up: JIT, connection pools, prepared plans.
   for (let i = 0; i < 50; i++) await order(a!.url, `warm-${i}`)
