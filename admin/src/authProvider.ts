@@ -58,7 +58,8 @@ export const authProvider: AuthProvider = {
       const session = await getSession({ refresh: true }).catch(() => null)
       if (!session) throw new Error('Your session ended: please sign in again')
       // Signed in but not allowed: say so, and do not log out (that would loop back here).
-      throw { logoutUser: false, redirectTo: false, message: 'ra.notification.not_authorized' }
+      // (No redirectTo: react-admin calls redirectTo.startsWith when it is set, even to false.)
+      throw { logoutUser: false, message: 'ra.notification.not_authorized' }
     }
   },
 

@@ -146,11 +146,26 @@ describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists,
     })
     page.on('response', (res) => {
       // The isolation probes below are refused on purpose.
-      const probe = res.url().includes(burger.id) || res.request().headers()['x-tenant-id'] === burger.id
+      const probe = res.url().includes(burger.id) || res.request().headers()['x-tenant-id'] === burger.id || (res.status() === 403 && res.request().postData()?.includes('not-allowed'))
       // The issuer's own pages ask for /favicon.ico, which the engine does not serve.
       if (res.status() >= 400 && res.status() !== 401 && !probe && !res.url().endsWith('/favicon.ico')) problems.push(`${res.status()} ${res.request().method()} ${res.url()}`)
     })
   }, 240_000)
+
+  /** Signs pizza's owner in again (the issuer may still know them and skip its form). */
+  async function signInAgain(): Promise<void> {
+    await context.clearCookies()
+    await page.goto(`${origin}/admin/`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(/\/oidc\/interaction\/|\/admin\/$/)
+    if (page.url().includes('/oidc/interaction/')) {
+      await page.getByLabel('Email').fill(pizza.owner)
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+    }
+    await page.waitForURL(`${origin}/admin/`)
+    await page.getByRole('heading', { name: 'pizza' }).waitFor()
+  }
 
   afterAll(async () => {
     await context?.close()
@@ -247,17 +262,31 @@ describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists,
     await t.http.get('/auth/session').set('Host', new URL(origin).host).expect(401)
   })
 
+  it('says "not authorized" and stays signed in when a role loses a permission mid-session (403)', async () => {
+    await signInAgain()
+    await page.goto(`${origin}/admin/projects/create`)
+    await page.getByRole('textbox', { name: 'Name' }).waitFor()
+    // Another owner takes over; pizza's owner becomes read-only (applies to the next request).
+    await t.engine.container.cradle.scopes.run(pizza.id, async (scope) => {
+      const { rows } = await scope.cradle.memberService.list({ sort: { field: 'email', order: 'asc' }, range: { start: 0, end: 24 }, filter: {} })
+      const chef = rows.find((m) => m.email === 'chef@pizza.test')!
+      const owner = rows.find((m) => m.email === pizza.owner)!
+      await scope.cradle.memberService.update(chef.id, { role: 'owner' })
+      await scope.cradle.memberService.update(owner.id, { role: 'readonly' })
+    })
+    await page.getByRole('textbox', { name: 'Name' }).fill('Not allowed')
+    await page.getByRole('textbox', { name: 'Slug' }).fill('not-allowed')
+    const refused = page.waitForResponse((res) => res.url().endsWith('/api/v1/admin/projects') && res.request().method() === 'POST')
+    await page.getByRole('button', { name: 'Save' }).click()
+    expect((await refused).status()).toBe(403)
+    await page.screenshot({ path: join(SHOTS, 'forbidden-desktop.png') })
+    await page.getByText("You're not authorized to access this resource.").waitFor()
+    expect(new URL(page.url()).pathname).toBe('/admin/projects/create')
+    await t.http.get('/auth/session').set('Host', new URL(origin).host).set('Cookie', (await context.cookies(origin)).map((c) => `${c.name}=${c.value}`).join('; ')).expect(200)
+  })
+
   it('goes back to the sign-in page when the session ends under a loaded panel (401)', async () => {
-    await page.goto(`${origin}/admin/`)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(/\/oidc\/interaction\/|\/admin\/$/)
-    if (page.url().includes('/oidc/interaction/')) {
-      await page.getByLabel('Email').fill(pizza.owner)
-      await page.getByLabel('Password').fill(PASSWORD)
-      await page.getByRole('button', { name: 'Sign in' }).click()
-    }
-    await page.waitForURL(`${origin}/admin/`)
-    await page.getByRole('heading', { name: 'pizza' }).waitFor()
+    await signInAgain()
     await context.clearCookies()
     await page.getByRole('menuitem', { name: 'Projects' }).click()
     await page.waitForURL(`${origin}/admin/login`)
@@ -266,6 +295,7 @@ describe.skipIf(!existsSync(CHROMIUM))('admin panel in Chromium: sign in, lists,
 
   it('lets a platform super-admin on the engine address provision a tenant', async () => {
     const engine = t.url.replace(/\/$/, '')
+    await context.clearCookies() // no issuer session left from pizza's owner
     await page.goto(`${engine}/admin/`)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.waitForURL(/\/oidc\/interaction\//)
