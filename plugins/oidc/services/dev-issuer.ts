@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { OoError, type Database, type ResolvedConfig } from '@oo/core'
 import { exportJWK, generateKeyPair } from 'jose'
-import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
 import type { OidcOptions } from '../config.js'
 import type { IssuerEntry, IssuerRegistry } from './issuer-registry.js'
 import type { LocalAccounts } from './local-accounts.js'
@@ -63,48 +63,7 @@ export class DevIssuer {
       this.#secrets.getOrCreate('dev-issuer-client-secret'),
     ])
     const audience = this.#options.audience
-    const accounts = this.#accounts
-    const provider = new Provider(issuer, {
-      adapter: providerAdapter(this.#database),
-      clients: [
-        {
-          client_id: DEV_CLIENT_ID,
-          client_secret: clientSecret,
-          redirect_uris: [`${origin}/auth/callback`],
-          post_logout_redirect_uris: [`${origin}/`],
-          token_endpoint_auth_method: 'client_secret_basic',
-        },
-      ],
-      jwks: JSON.parse(jwks) as { keys: object[] },
-      cookies: { keys: [cookieKey], long: { sameSite: 'lax' }, short: { sameSite: 'lax' } },
-      pkce: { required: () => true },
-      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-      interactions: { url: (_ctx, interaction) => `${DEV_MOUNT}/interaction/${interaction.uid}` },
-      features: {
-        devInteractions: { enabled: false },
-        rpInitiatedLogout: { enabled: true },
-        resourceIndicators: {
-          enabled: true,
-          defaultResource: () => audience,
-          useGrantedResource: () => true,
-          getResourceServerInfo: () => ({ scope: SCOPES, audience, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'ES256' } } }),
-        },
-      },
-      ttl: { AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60, Interaction: 3600, Session: 8 * 3600, Grant: 8 * 3600 },
-      // Our own backend is the only client: consent is implied.
-      loadExistingGrant: (ctx) => firstPartyGrant(ctx, audience),
-      // Access tokens are what the API sees: they carry the email, so a bearer maps to the same user.
-      extraTokenClaims: async (_ctx, token) => {
-        const accountId = (token as { accountId?: string }).accountId
-        const account = token.kind === 'AccessToken' && accountId ? await accounts.byId(accountId) : undefined
-        return account ? { email: account.email, email_verified: account.emailVerified, name: account.name ?? undefined } : undefined
-      },
-      findAccount: async (_ctx, id) => {
-        const account = await accounts.byId(id)
-        if (!account) return undefined
-        return { accountId: id, claims: () => ({ sub: id, email: account.email, email_verified: account.emailVerified, name: account.name ?? undefined }) }
-      },
-    })
+    const provider = new Provider(issuer, providerConfiguration({ origin, audience, clientSecret, cookieKey, jwks: JSON.parse(jwks) as { keys: object[] }, database: this.#database, accounts: this.#accounts }))
     provider.proxy = this.#config.http.trustProxy
     const allowed = this.allowedOrigins
     allowed.add(origin)
@@ -130,6 +89,52 @@ export class DevIssuer {
       trustEmailVerified: true,
     })
     return provider
+  }
+}
+
+/** oidc-provider settings: one confidential first-party client, PKCE, JWT access tokens for `audience`. */
+function providerConfiguration(opts: { origin: string; audience: string; clientSecret: string; cookieKey: string; jwks: { keys: object[] }; database: Database; accounts: LocalAccounts }): Configuration {
+  const { origin, audience, clientSecret, cookieKey, jwks, database, accounts } = opts
+  return {
+    adapter: providerAdapter(database),
+    clients: [
+      {
+        client_id: DEV_CLIENT_ID,
+        client_secret: clientSecret,
+        redirect_uris: [`${origin}/auth/callback`],
+        post_logout_redirect_uris: [`${origin}/`],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    jwks,
+    cookies: { keys: [cookieKey], long: { sameSite: 'lax' }, short: { sameSite: 'lax' } },
+    pkce: { required: () => true },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    interactions: { url: (_ctx, interaction) => `${DEV_MOUNT}/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({ scope: SCOPES, audience, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'ES256' } } }),
+      },
+    },
+    ttl: { AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60, Interaction: 3600, Session: 8 * 3600, Grant: 8 * 3600 },
+    // Our own backend is the only client: consent is implied.
+    loadExistingGrant: (ctx) => firstPartyGrant(ctx, audience),
+    // Access tokens are what the API sees: they carry the email, so a bearer maps to the same user.
+    extraTokenClaims: async (_ctx, token) => {
+      const accountId = (token as { accountId?: string }).accountId
+      const account = token.kind === 'AccessToken' && accountId ? await accounts.byId(accountId) : undefined
+      return account ? { email: account.email, email_verified: account.emailVerified, name: account.name ?? undefined } : undefined
+    },
+    findAccount: async (_ctx, id) => {
+      const account = await accounts.byId(id)
+      if (!account) return undefined
+      return { accountId: id, claims: () => ({ sub: id, email: account.email, email_verified: account.emailVerified, name: account.name ?? undefined }) }
+    },
   }
 }
 
