@@ -55,11 +55,12 @@ describe('tenant isolation', () => {
 
   it('shows nothing at all outside a tenant transaction', async () => {
     for (const table of tenantTables) {
-      const { rows } = await t.engine.database.app.transaction(async (trx) => {
+      const rows = await t.engine.database.app.transaction(async (trx) => {
         if (t.engine.database.kind === 'pglite') await trx.raw('set local role oo_app')
-        return trx.raw(`select count(*)::int as n from ${table}`)
+        const result = await trx.raw(`select count(*)::int as n from ${table}`)
+        return result.rows as { n: number }[]
       })
-      expect(rows[0].n, table).toBe(0)
+      expect(rows[0]!.n, table).toBe(0)
     }
   })
 
