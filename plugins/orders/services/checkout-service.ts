@@ -31,10 +31,6 @@ export class CheckoutService {
     const items = mergeItems(body.items)
     const hash = idempotencyKey ? requestHash({ ...body, items }) : null
     return this.#db.tx(async (trx) => {
-      if (idempotencyKey) {
-        const replay = await this.#replay(trx, idempotencyKey, hash)
-        if (replay) return replay
-      }
       const [created] = (await trx('orders')
         .insert({
           tenant_id: this.#db.tenantId,
@@ -49,7 +45,7 @@ export class CheckoutService {
         .ignore()
         .returning('*')) as OrderRow[]
       if (!created) {
-        // Lost the race for this key: the winner has committed (we waited on its index entry).
+        // The key is taken: by an earlier checkout, or by a concurrent one we waited for on the index.
         const replay = await this.#replay(trx, idempotencyKey!, hash)
         if (replay) return replay
         throw new OoError('ORDERS_IDEMPOTENCY_CONFLICT', 409, 'A checkout with this Idempotency-Key is in progress; retry')
