@@ -1,5 +1,6 @@
 import type { DomainService } from './services/domain-service.js'
 import type { MemberService } from './services/member-service.js'
+import type { ProjectMemberService } from './services/project-member-service.js'
 import type { ProjectService } from './services/project-service.js'
 import type { TenancyOptions, TenancySettings } from './config.js'
 import type { TenantAdminService } from './services/tenant-admin-service.js'
@@ -18,6 +19,7 @@ declare module '@oo/core' {
     tenantAdmin: TenantAdminService
     memberService: MemberService
     projectService: ProjectService
+    projectMemberService: ProjectMemberService
     domainService: DomainService
   }
   interface SettingsMap {

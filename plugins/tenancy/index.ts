@@ -6,6 +6,7 @@ import { storeRoutes } from './routes/store.js'
 import { seedDemoTenants } from './seed.js'
 import { DomainService } from './services/domain-service.js'
 import { MemberService } from './services/member-service.js'
+import { ProjectMemberService } from './services/project-member-service.js'
 import { ProjectService } from './services/project-service.js'
 import { ProvisioningService } from './services/provisioning-service.js'
 import { TenantAdminService } from './services/tenant-admin-service.js'
@@ -41,6 +42,7 @@ export default definePlugin({
       tenantAdmin: asClass(TenantAdminService).scoped(),
       memberService: asClass(MemberService).scoped(),
       projectService: asClass(ProjectService).scoped(),
+      projectMemberService: asClass(ProjectMemberService).scoped(),
       domainService: asClass(DomainService).scoped(),
     })
   },

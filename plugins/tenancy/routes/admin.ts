@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { OoError, parse, parseListQuery, requirePermission, setContentRange, type AppRouter, type AppState } from '@oo/core'
 import type { Middleware } from 'koa'
-import { CreateDomainBody, CreateMemberBody, CreateProjectBody, CreateTenantBody, IdFilter, IdParam, UpdateMemberBody, UpdateProjectBody, UpdateTenantBody } from './schemas.js'
+import type { z } from 'zod'
+import { CreateDomainBody, CreateProjectMemberBody, ProjectMemberFilter, CreateMemberBody, CreateProjectBody, CreateTenantBody, IdFilter, IdParam, UpdateMemberBody, UpdateProjectBody, UpdateTenantBody } from './schemas.js'
 
 function requireSuperAdmin(): Middleware<AppState> {
   return async function requireSuperAdmin(ctx, next) {
@@ -60,6 +61,9 @@ export function adminRoutes(router: AppRouter): void {
     create: (svc, body) => svc.create(parse(CreateProjectBody, body)),
     update: (svc, id, body) => svc.update(id, parse(UpdateProjectBody, body)),
   })
+  crud(router, 'project-members', 'tenancy.projects', ['email', 'projectId'], (ctx) => ctx.state.scope.cradle.projectMemberService, {
+    create: (svc, body) => svc.add(parse(CreateProjectMemberBody, body)),
+  }, ProjectMemberFilter)
   crud(router, 'domains', 'tenancy.domains', ['host', 'isPrimary'], (ctx) => ctx.state.scope.cradle.domainService, {
     create: (svc, body) => svc.add(parse(CreateDomainBody, body)),
   })
@@ -79,10 +83,11 @@ function crud<S extends CrudService<unknown>>(
   sortable: string[],
   service: (ctx: { state: AppState }) => S,
   write: { create: (svc: S, body: unknown) => Promise<unknown>; update?: (svc: S, id: string, body: unknown) => Promise<unknown> },
+  filter: z.ZodType = IdFilter,
 ): void {
   router.get(`/${resource}`, requirePermission(`${permission}.read`), async function list(ctx) {
-    const query = parseListQuery(ctx.query, { sortable, filter: IdFilter })
-    const { rows, total } = await service(ctx).list(query)
+    const query = parseListQuery(ctx.query, { sortable, filter })
+    const { rows, total } = await service(ctx).list(query as never)
     setContentRange(ctx, resource, query.range, total, rows.length)
     ctx.body = rows
   })

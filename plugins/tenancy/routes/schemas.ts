@@ -37,3 +37,7 @@ export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>
 
 export const IdFilter = z.object({ id: z.union([z.string(), z.array(z.string())]).optional(), q: z.string().max(200).optional() }).strict()
 export const IdParam = z.object({ id: z.uuid('must be a uuid') })
+
+export const CreateProjectMemberBody = z.object({ projectId: z.uuid('must be a project id'), userId: z.uuid('must be a user id') }).strict()
+export type CreateProjectMemberBody = z.infer<typeof CreateProjectMemberBody>
+export const ProjectMemberFilter = z.object({ id: z.union([z.string(), z.array(z.string())]).optional(), projectId: z.uuid().optional(), userId: z.uuid().optional() }).strict()

@@ -87,4 +87,22 @@ describe('tenancy API', () => {
     // The same slug can be provisioned again under a new operation.
     await t.as('root@platform.test').post('/api/v1/admin/tenants').send({ slug: 'clash', name: 'Clash', domains: ['clash.test'] }).expect(201)
   })
+
+  it('puts tenant members into projects, and only tenant members', async () => {
+    const member = await t.as(pizza.owner).post('/api/v1/admin/members').set('Host', pizza.host).send({ email: 'team@pizza.test', role: 'staff' }).expect(201)
+    const project = await t.as(pizza.owner).post('/api/v1/admin/projects').set('Host', pizza.host).send({ slug: 'ovens', name: 'Ovens' }).expect(201)
+    const added = await t.as(pizza.owner).post('/api/v1/admin/project-members').set('Host', pizza.host)
+      .send({ projectId: project.body.id, userId: member.body.userId }).expect(201)
+    expect(added.body).toMatchObject({ projectId: project.body.id, email: 'team@pizza.test' })
+    await t.as(pizza.owner).post('/api/v1/admin/project-members').set('Host', pizza.host).send({ projectId: project.body.id, userId: member.body.userId }).expect(409)
+    const outsider = await t.as(burger.owner).get('/api/v1/admin/me').expect(200)
+    const refused = await t.as(pizza.owner).post('/api/v1/admin/project-members').set('Host', pizza.host)
+      .send({ projectId: project.body.id, userId: outsider.body.id }).expect(422)
+    expect(refused.body.error).toMatchObject({ code: 'TENANCY_NOT_A_MEMBER', field: 'userId' })
+    const list = await t.as(pizza.owner).get(`/api/v1/admin/project-members?filter={"projectId":"${project.body.id}"}`).set('Host', pizza.host).expect(200)
+    expect(list.body).toHaveLength(1)
+    expect(list.headers['content-range']).toBe('project-members 0-0/1')
+    await t.as(pizza.owner).delete(`/api/v1/admin/project-members/${added.body.id}`).set('Host', pizza.host).expect(200)
+    await t.as(burger.owner).get(`/api/v1/admin/project-members/${added.body.id}`).set('Host', burger.host).expect(404)
+  })
 })
