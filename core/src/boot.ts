@@ -131,7 +131,12 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
       },
       stop(stopOpts = {}) {
         stopping ??= (async () => {
+          // Keep-alive connections with no request in flight would hold close() open until they
+          // time out (a browser pre-opens some): after a short grace, cut whatever is left.
+          const cut = setTimeout(() => server.closeAllConnections(), 2000)
+          cut.unref()
           await sockets.close() // disconnects sockets, then closes the HTTP server
+          clearTimeout(cut)
           await stopPlugins(started, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS, logger)
           await root.cradle.outbox.stop({ drain: stopOpts.drainOutbox ?? true })
           await root.dispose()

@@ -122,7 +122,12 @@ export class OutboxDispatcher {
   async #drainLoop(): Promise<void> {
     for (;;) {
       const rows = await this.#claim()
-      for (const row of rows) await this.#deliver(row)
+      // Tenants do not wait for each other; within a tenant, events keep their commit order.
+      const byTenant = new Map<string | null, OutboxRow[]>()
+      for (const row of rows) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row])
+      await Promise.all([...byTenant.values()].map(async (list) => {
+        for (const row of list) await this.#deliver(row)
+      }))
       if (rows.length < BATCH) return
     }
   }
