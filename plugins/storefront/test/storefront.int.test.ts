@@ -13,6 +13,8 @@ import tenancy from '../../tenancy/index.js'
 import storefront from '../index.js'
 
 const CHROMIUM = '/usr/bin/chromium'
+// A first page load on a loaded CI machine (builds, other suites) can take seconds.
+const SLOW = { timeout: 15_000 }
 
 describe.skipIf(!existsSync(CHROMIUM))('storefront themes in a real browser', () => {
   let t: TestApp
@@ -46,41 +48,41 @@ describe.skipIf(!existsSync(CHROMIUM))('storefront themes in a real browser', ()
     if (profile) await rm(profile, { recursive: true, force: true })
   })
 
-  it('shows each shop its own theme and menu, from the same process', async () => {
+  it('shows each shop its own theme and menu, from the same process', { timeout: 60_000 }, async () => {
     const page = await browser.newPage()
     await page.goto(`http://${shops.luxe!.host}:${port}/`)
-    await expect.poll(() => page.locator('.oo-card h3').allTextContents()).toEqual(['Margherita'])
+    await expect.poll(() => page.locator('.oo-card h3').allTextContents(), SLOW).toEqual(['Margherita'])
     expect(await page.getAttribute('html', 'data-oo-theme')).toBe('mono-luxe')
     await page.goto(`http://${shops.market!.host}:${port}/`)
-    await expect.poll(() => page.locator('.oo-card h3').allTextContents()).toEqual(['Heirloom Tomatoes'])
+    await expect.poll(() => page.locator('.oo-card h3').allTextContents(), SLOW).toEqual(['Heirloom Tomatoes'])
     expect(await page.getAttribute('html', 'data-oo-theme')).toBe('fresh-market')
     await page.close()
   })
 
-  it('updates stock on the open page when it changes, then checks out a guest whose order page follows the kitchen live', async () => {
+  it('updates stock on the open page when it changes, then checks out a guest whose order page follows the kitchen live', { timeout: 90_000 }, async () => {
     const shop = shops.market!
     const page = await browser.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(`http://${shop.host}:${port}/`)
-    await expect.poll(() => page.locator('#oo-live').getAttribute('data-state')).toBe('live')
+    await expect.poll(() => page.locator('#oo-live').getAttribute('data-state'), SLOW).toBe('live')
     const badge = page.locator(`[data-product-id="${shop.productId}"] [data-stock]`)
-    await expect.poll(() => badge.textContent()).toBe('5 left')
+    await expect.poll(() => badge.textContent(), SLOW).toBe('5 left')
 
     await t.as(shop.owner).put(`/api/v1/admin/products/${shop.productId}`).set('Host', shop.host).send({ stockQty: 3 }).expect(200)
-    await expect.poll(() => badge.textContent(), { timeout: 5000 }).toBe('3 left') // no reload
+    await expect.poll(() => badge.textContent(), SLOW).toBe('3 left') // no reload
 
     await page.locator(`[data-product-id="${shop.productId}"] [data-add]`).click()
     await page.fill('input[name="pickupName"]', 'Sam')
     await page.click('#oo-checkout-submit')
     await page.waitForURL(/\/order#/)
-    await expect.poll(() => page.locator('#oo-order-status').textContent()).toBe('Order received')
+    await expect.poll(() => page.locator('#oo-order-status').textContent(), SLOW).toBe('Order received')
     const orderId = decodeURIComponent(new URL(page.url()).hash.slice(1))
 
     for (const status of ['accepted', 'preparing', 'ready']) {
       await t.as(shop.owner).post(`/api/v1/admin/orders/${orderId}/transitions`).set('Host', shop.host).send({ status }).expect(200)
     }
-    await expect.poll(() => page.locator('#oo-order-status').textContent(), { timeout: 5000 }).toBe('Ready for pickup')
+    await expect.poll(() => page.locator('#oo-order-status').textContent(), SLOW).toBe('Ready for pickup')
     await page.screenshot({ path: join(tmpdir(), 'oo-storefront-order.png') })
     const stock = await t.http.get('/api/v1/store/products').set('Host', shop.host).expect(200)
     expect(stock.body.items[0].stockQty).toBe(2)
