@@ -51,7 +51,7 @@ describe('engine lifecycle', () => {
     const child = start()
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no listen line in 60 s')), 60_000)
+        const timer = setTimeout(() => reject(new Error('no listen line in 120 s')), 120_000)
         createInterface({ input: child.stdout! }).on('line', (line) => {
           const match = /listening on (\S+)/.exec(line)
           if (match) {
@@ -81,5 +81,5 @@ describe('engine lifecycle', () => {
       child.kill('SIGKILL')
       await rm(dataDir, { recursive: true, force: true })
     }
-  }, 120_000)
+  }, 180_000)
 })
