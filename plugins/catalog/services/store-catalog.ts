@@ -137,23 +137,21 @@ export class StoreCatalog {
     }
     const orderBindings: Knex.RawBinding[] = order.startsWith('(lower') ? [query.q!, prefixQuery(query.q!)!] : []
     const filter = where.map((w) => ` and ${w}`).join('')
-    // Rank and count the matching ids first; images and joins are built for the page only.
+    // Pick the page's ids first (a top-N sort, no window over every match), count separately;
+    // images and joins are built for the page only.
+    const matching = `from catalog_products p left join catalog_categories c on c.id = p.category_id where p.active${filter}`
     const { rows } = await trx.raw<{ rows: StoreRow[] }>(
-      `with ranked as (
-         select p.id, count(*) over() as total, row_number() over (order by ${order}) as rn
-           from catalog_products p left join catalog_categories c on c.id = p.category_id
-          where p.active${filter}),
-       page as (select * from ranked order by rn limit ? offset ?)
-       ${SELECT}, page.total
+      `with page as (select t.id, t.rn from unnest(array(select p.id ${matching} order by ${order} limit ? offset ?)) with ordinality as t(id, rn))
+       ${SELECT}, (select count(*) ${matching}) as total
          from page join catalog_products p on p.id = page.id
          left join catalog_categories c on c.id = p.category_id
          left join users u on u.id = p.farmer_id
         order by page.rn`,
-      [...orderBindings, ...bindings, query.perPage, (query.page - 1) * query.perPage],
+      [...bindings, ...orderBindings, query.perPage, (query.page - 1) * query.perPage, ...bindings],
     )
     let total = Number(rows[0]?.total ?? 0)
     if (!rows.length && query.page > 1) {
-      const counted = await trx.raw<{ rows: { n: number }[] }>(`select count(*)::int as n from catalog_products p left join catalog_categories c on c.id = p.category_id where p.active${filter}`, bindings)
+      const counted = await trx.raw<{ rows: { n: number }[] }>(`select count(*)::int as n ${matching}`, bindings)
       total = counted.rows[0]?.n ?? 0
     }
     return { items: await Promise.all(rows.map((r) => this.#shape(r))), total, page: query.page, perPage: query.perPage }
