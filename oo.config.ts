@@ -43,7 +43,10 @@ export default defineConfig({
             },
           ]
         : [],
-      devIssuer: { publicUrl: env.url('OO_PUBLIC_URL'), allowInProduction: env.bool('OO_DEV_ISSUER_IN_PRODUCTION', false) },
+      devIssuer: {
+        publicUrl: env.url('OO_PUBLIC_URL'),
+        allowInProduction: env.bool('OO_DEV_ISSUER_IN_PRODUCTION', false),
+      },
     }),
     // The react-admin panel at /admin/ on every tenant domain (built from admin/).
     adminPanel({ dist: env.string('OO_ADMIN_DIST') }),

@@ -77,7 +77,10 @@ async function runLoad(spec: LoadSpec): Promise<RunResult> {
 
 function loadInChild(spec: LoadSpec): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(process.argv[1]!, ['--loadgen'], { execArgv: process.execArgv, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(process.argv[1]!, ['--loadgen'], {
+      execArgv: process.execArgv,
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    })
     child.once('message', (result) => {
       child.kill()
       resolve(result as RunResult)
@@ -86,7 +89,6 @@ function loadInChild(spec: LoadSpec): Promise<RunResult> {
     child.send(spec)
   })
 }
-
 
 // ── engine, data and runs ─────────────────────────────────────────────────────────────────────
 async function createDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -106,7 +108,12 @@ async function createDatabase(url: string): Promise<{ url: string; drop: () => P
   return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
 }
 
-async function startEngine(databaseUrl: string | undefined, mediaDir: string, cacheEntries: number, dataDir: string): Promise<Engine> {
+async function startEngine(
+  databaseUrl: string | undefined,
+  mediaDir: string,
+  cacheEntries: number,
+  dataDir: string,
+): Promise<Engine> {
   const engine = await boot({
     mode: 'development',
     http: { port: 0, host: '127.0.0.1' },
@@ -118,17 +125,56 @@ async function startEngine(databaseUrl: string | undefined, mediaDir: string, ca
   return engine
 }
 
-const WORDS = ['organic', 'heirloom', 'crisp', 'sweet', 'smoky', 'fresh', 'wood-fired', 'spicy', 'golden', 'wild', 'garden', 'rustic']
-const NOUNS = ['tomatoes', 'carrots', 'pizza', 'burger', 'apples', 'kale', 'basil', 'cheese', 'bread', 'honey', 'eggs', 'salad']
+const WORDS = [
+  'organic',
+  'heirloom',
+  'crisp',
+  'sweet',
+  'smoky',
+  'fresh',
+  'wood-fired',
+  'spicy',
+  'golden',
+  'wild',
+  'garden',
+  'rustic',
+]
+const NOUNS = [
+  'tomatoes',
+  'carrots',
+  'pizza',
+  'burger',
+  'apples',
+  'kale',
+  'basil',
+  'cheese',
+  'bread',
+  'honey',
+  'eggs',
+  'salad',
+]
 
 async function seed(engine: Engine): Promise<string[]> {
   const { provisioningService, scopes } = engine.container.cradle
-  const { tenantId } = await provisioningService.provision({ operationId: `bench-${randomBytes(4).toString('hex')}`, slug: 'bench', name: 'Bench Farm', domains: [HOST], owner: { email: 'owner@bench.localhost' } })
+  const { tenantId } = await provisioningService.provision({
+    operationId: `bench-${randomBytes(4).toString('hex')}`,
+    slug: 'bench',
+    name: 'Bench Farm',
+    domains: [HOST],
+    owner: { email: 'owner@bench.localhost' },
+  })
   const slugs: string[] = []
   await scopes.run(tenantId, (scope) =>
     scope.cradle.db.tx(async (trx) => {
       const categories = await trx('catalog_categories')
-        .insert(NOUNS.map((n, i) => ({ tenant_id: tenantId, slug: n, name: n[0]!.toUpperCase() + n.slice(1), position: i })))
+        .insert(
+          NOUNS.map((n, i) => ({
+            tenant_id: tenantId,
+            slug: n,
+            name: n[0]!.toUpperCase() + n.slice(1),
+            position: i,
+          })),
+        )
         .returning(['id'])
       for (let batch = 0; batch < PRODUCTS; batch += 250) {
         const rows = Array.from({ length: 250 }, (_, k) => {
@@ -153,32 +199,59 @@ async function seed(engine: Engine): Promise<string[]> {
         })
         const products = await trx('catalog_products').insert(rows).returning(['id'])
         const assets = await trx('media_assets')
-          .insert(products.map((p: { id: string }) => ({
-            tenant_id: tenantId,
-            key_prefix: `t/${tenantId}/${p.id}/`,
-            original_type: 'jpeg',
-            width: 1600,
-            height: 1200,
-            bytes: 250_000,
-            captured_at: new Date('2025-06-01T07:15:30Z'),
-            owner: `catalog.product:${p.id}`,
-            variants: JSON.stringify([320, 800, 1600].flatMap((w) => ['webp', 'avif'].map((f) => ({ name: `${w}.${f}`, format: f, width: w, height: (w * 3) / 4, bytes: 1000, contentType: `image/${f}` })))),
-          })))
+          .insert(
+            products.map((p: { id: string }) => ({
+              tenant_id: tenantId,
+              key_prefix: `t/${tenantId}/${p.id}/`,
+              original_type: 'jpeg',
+              width: 1600,
+              height: 1200,
+              bytes: 250_000,
+              captured_at: new Date('2025-06-01T07:15:30Z'),
+              owner: `catalog.product:${p.id}`,
+              variants: JSON.stringify(
+                [320, 800, 1600].flatMap((w) =>
+                  ['webp', 'avif'].map((f) => ({
+                    name: `${w}.${f}`,
+                    format: f,
+                    width: w,
+                    height: (w * 3) / 4,
+                    bytes: 1000,
+                    contentType: `image/${f}`,
+                  })),
+                ),
+              ),
+            })),
+          )
           .returning(['id'])
-        await trx('catalog_product_images').insert(products.map((p: { id: string }, k: number) => ({ tenant_id: tenantId, product_id: p.id, asset_id: assets[k]!.id, position: 0 })))
+        await trx('catalog_product_images').insert(
+          products.map((p: { id: string }, k: number) => ({
+            tenant_id: tenantId,
+            product_id: p.id,
+            asset_id: assets[k]!.id,
+            position: 0,
+          })),
+        )
       }
     }),
   )
   return slugs
 }
 
-async function fetchBody(url: string, path: string): Promise<{ body: Buffer; headers: IncomingHttpHeaders }> {
+async function fetchBody(
+  url: string,
+  path: string,
+): Promise<{ body: Buffer; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url)
     request({ host: target.hostname, port: target.port, path, headers: { host: HOST } }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => (res.statusCode === 200 ? resolve({ body: Buffer.concat(chunks), headers: res.headers }) : reject(new Error(`${path}: ${res.statusCode}`))))
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve({ body: Buffer.concat(chunks), headers: res.headers })
+          : reject(new Error(`${path}: ${res.statusCode}`)),
+      )
     })
       .on('error', reject)
       .end()
@@ -186,25 +259,44 @@ async function fetchBody(url: string, path: string): Promise<{ body: Buffer; hea
 }
 
 /** The ceiling: node:http answering the same bytes with the same headers an engine sends. */
-async function bareServer(body: Buffer, headers: IncomingHttpHeaders): Promise<{ url: string; close: () => Promise<void> }> {
+async function bareServer(
+  body: Buffer,
+  headers: IncomingHttpHeaders,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': headers['content-type'] ?? 'application/json', etag: String(headers.etag ?? ''), 'cache-control': 'no-cache', 'content-length': body.length })
+    res.writeHead(200, {
+      'content-type': headers['content-type'] ?? 'application/json',
+      etag: String(headers.etag ?? ''),
+      'cache-control': 'no-cache',
+      'content-length': body.length,
+    })
     res.end(body)
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) }
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  }
 }
 
-const LIST_PATHS = ['/api/v1/store/products?page=1&perPage=24', '/api/v1/store/products?page=2&perPage=24&sort=price', '/api/v1/store/products?category=pizza', '/api/v1/store/products?q=heirloom%20tomatoes', '/api/v1/store/products?tag=fresh&sort=-price']
+const LIST_PATHS = [
+  '/api/v1/store/products?page=1&perPage=24',
+  '/api/v1/store/products?page=2&perPage=24&sort=price',
+  '/api/v1/store/products?category=pizza',
+  '/api/v1/store/products?q=heirloom%20tomatoes',
+  '/api/v1/store/products?tag=fresh&sort=-price',
+]
 
 async function measure(engine: Engine, slugs: string[], label: string): Promise<RunResult[]> {
   const slugPaths = slugs.map((s) => `/api/v1/store/products/${s}`)
   const spec = { url: engine.url, host: HOST, seconds: SECONDS, connections: CONNECTIONS }
   // Every path once (fills the cache when it is on), then two seconds of load to warm the JIT.
   const paths = [...LIST_PATHS, ...slugPaths]
-  await Promise.all(Array.from({ length: 10 }, async (_, w) => {
-    for (let i = w; i < paths.length; i += 10) await fetchBody(engine.url, paths[i]!)
-  }))
+  await Promise.all(
+    Array.from({ length: 10 }, async (_, w) => {
+      for (let i = w; i < paths.length; i += 10) await fetchBody(engine.url, paths[i]!)
+    }),
+  )
   await runLoad({ ...spec, label: 'warm-up', paths, seconds: 2 })
   return [
     await runLoad({ ...spec, label: `list ${label}`, paths: LIST_PATHS }),
@@ -219,13 +311,23 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'oo-bench-'))
   const results: RunResult[] = []
   try {
-    let engine = await startEngine(database?.url, join(scratch, 'media'), 2000, join(scratch, 'data'))
-    console.error(`engine on ${engine.url} (${baseUrl ? 'PostgreSQL, RLS on' : 'embedded PGlite'}), seeding ${PRODUCTS} products…`)
+    let engine = await startEngine(
+      database?.url,
+      join(scratch, 'media'),
+      2000,
+      join(scratch, 'data'),
+    )
+    console.error(
+      `engine on ${engine.url} (${baseUrl ? 'PostgreSQL, RLS on' : 'embedded PGlite'}), seeding ${PRODUCTS} products…`,
+    )
     const slugs = await seed(engine)
     // Planner statistics, as autovacuum would have them on a live shop (a freshly loaded table
     // has none and gets nested-loop plans).
     await engine.database.asOwner((knex) => knex.raw('analyze'))
-    const sample = { list: await fetchBody(engine.url, LIST_PATHS[0]!), slug: await fetchBody(engine.url, `/api/v1/store/products/${slugs[0]}`) }
+    const sample = {
+      list: await fetchBody(engine.url, LIST_PATHS[0]!),
+      slug: await fetchBody(engine.url, `/api/v1/store/products/${slugs[0]}`),
+    }
     results.push(...(await measure(engine, slugs, '(engine, cached)')))
     if (process.env.BENCH_UNCACHED !== '0') {
       await engine.stop()
@@ -233,9 +335,21 @@ async function main(): Promise<void> {
       results.push(...(await measure(engine, slugs, '(engine, no cache)')))
     }
     await engine.stop()
-    for (const [kind, sampleBody] of [['list', sample.list], ['by-slug', sample.slug]] as const) {
+    for (const [kind, sampleBody] of [
+      ['list', sample.list],
+      ['by-slug', sample.slug],
+    ] as const) {
       const bare = await bareServer(sampleBody.body, sampleBody.headers)
-      results.push(await runLoad({ url: bare.url, host: HOST, label: `${kind} (bare node:http, ${sampleBody.body.length} B)`, paths: ['/'], seconds: SECONDS, connections: CONNECTIONS }))
+      results.push(
+        await runLoad({
+          url: bare.url,
+          host: HOST,
+          label: `${kind} (bare node:http, ${sampleBody.body.length} B)`,
+          paths: ['/'],
+          seconds: SECONDS,
+          connections: CONNECTIONS,
+        }),
+      )
       await bare.close()
     }
   } finally {
@@ -246,13 +360,34 @@ async function main(): Promise<void> {
 }
 
 function report(results: RunResult[]): void {
-  const ceiling = (label: string) => results.find((r) => r.label.startsWith(label.split(' ')[0]!) && r.label.includes('bare'))
-  console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, loopback; load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`)
-  console.log('run'.padEnd(44), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7), 'of bare'.padStart(8), 'server CPU µs/req'.padStart(18))
+  const ceiling = (label: string) =>
+    results.find((r) => r.label.startsWith(label.split(' ')[0]!) && r.label.includes('bare'))
+  console.log(
+    `\n${CONNECTIONS} connections, ${SECONDS} s per run, loopback; load average now ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  )
+  console.log(
+    'run'.padEnd(44),
+    'req/s'.padStart(9),
+    'p50 ms'.padStart(8),
+    'p99 ms'.padStart(8),
+    'errors'.padStart(7),
+    'of bare'.padStart(8),
+    'server CPU µs/req'.padStart(18),
+  )
   for (const r of results) {
     const bare = ceiling(r.label)
     const ratio = bare && bare !== r ? `${((r.rps / bare.rps) * 100).toFixed(0)}%` : ''
-    console.log(r.label.padEnd(44), r.rps.toFixed(0).padStart(9), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8), String(r.errors).padStart(7), ratio.padStart(8), (r.cpuUs ?? 0).toFixed(0).padStart(18))
+    console.log(
+      r.label.padEnd(44),
+      r.rps.toFixed(0).padStart(9),
+      r.p50.toFixed(2).padStart(8),
+      r.p99.toFixed(2).padStart(8),
+      String(r.errors).padStart(7),
+      ratio.padStart(8),
+      (r.cpuUs ?? 0).toFixed(0).padStart(18),
+    )
   }
   console.log('\nserver CPU µs/req is load-independent: 1e6 / it ≈ the req/s one core could serve.')
 }

@@ -19,7 +19,12 @@ import { KDS_ENGINE, spawnEngine, type EngineProcess } from '../plugins/kds/test
 import { orderPlugins } from '../plugins/orders/test/helpers.js'
 
 const { values: args } = parseArgs({
-  options: { rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '15' }, 'peak-seconds': { type: 'string', default: '5' }, concurrency: { type: 'string', default: '32' } },
+  options: {
+    rate: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '15' },
+    'peak-seconds': { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '32' },
+  },
 })
 const RATE = Number(args.rate)
 const SECONDS = Number(args.seconds)
@@ -30,7 +35,9 @@ const HARD_LIMIT_MS = 60_000 + (SECONDS + PEAK_SECONDS) * 1000 * 2
 const url = process.env.DATABASE_URL
 const redisUrl = process.env.REDIS_URL
 if (!url || !redisUrl) {
-  console.error('bench/orders.ts needs DATABASE_URL (PostgreSQL) and REDIS_URL: two processes cannot share the embedded database.')
+  console.error(
+    'bench/orders.ts needs DATABASE_URL (PostgreSQL) and REDIS_URL: two processes cannot share the embedded database.',
+  )
   process.exit(2)
 }
 
@@ -41,15 +48,29 @@ const guard = setTimeout(() => {
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 })
 
-function post(base: string, path: string, host: string, body: unknown, key: string, retry = true): Promise<{ status: number; body: any }> {
+function post(
+  base: string,
+  path: string,
+  host: string,
+  body: unknown,
+  key: string,
+  retry = true,
+): Promise<{ status: number; body: any }> {
   const payload = JSON.stringify(body)
   return new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const headers = { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key }
+    const headers = {
+      host,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      'idempotency-key': key,
+    }
     const req = request(`${base}${path}`, { method: 'POST', agent, headers }, (res) => {
       let text = ''
       res.setEncoding('utf8')
       res.on('data', (c: string) => (text += c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }),
+      )
     })
     req.on('error', reject)
     req.end(payload)
@@ -91,17 +112,51 @@ try {
   await admin(`create database ${dbName}`)
   // In-process engine only to migrate, provision and hold the issuer; it dispatches nothing.
   setup = await boot(
-    { mode: 'test', http: { port: 0, host: '127.0.0.1' }, database: { url: dbUrl, poolMax: 4 }, redis: { url: redisUrl, keyPrefix: `oo-bench-setup-${dbName}` }, plugins: [...orderPlugins(), issuer.plugin()] },
+    {
+      mode: 'test',
+      http: { port: 0, host: '127.0.0.1' },
+      database: { url: dbUrl, poolMax: 4 },
+      redis: { url: redisUrl, keyPrefix: `oo-bench-setup-${dbName}` },
+      plugins: [...orderPlugins(), issuer.plugin()],
+    },
     { outbox: { autoDispatch: false } },
   )
   const cradle = setup.container.cradle
-  const { tenantId } = await cradle.provisioningService.provision({ operationId: `bench-${dbName}`, slug: 'bench', name: 'Bench', domains: ['bench.test'], owner: { email: 'owner@bench.test' } })
+  const { tenantId } = await cradle.provisioningService.provision({
+    operationId: `bench-${dbName}`,
+    slug: 'bench',
+    name: 'Bench',
+    domains: ['bench.test'],
+    owner: { email: 'owner@bench.test' },
+  })
   const products = await cradle.scopes.run(tenantId, async (scope) => {
     await scope.cradle.memberService.add({ email: 'kitchen@bench.test', role: 'kitchen' })
     return scope.cradle.db.tx(async (trx) => {
-      const [cat] = await trx('catalog_categories').insert({ tenant_id: tenantId, slug: 'mains', name: 'Mains' }).returning('id')
-      const [big] = await trx('catalog_products').insert({ tenant_id: tenantId, slug: 'bowl', name: 'Bowl', price_minor: 1200, currency: 'EUR', stock_qty: 1_000_000, category_id: cat.id }).returning('id')
-      const [small] = await trx('catalog_products').insert({ tenant_id: tenantId, slug: 'special', name: 'Special', price_minor: 1500, currency: 'EUR', stock_qty: 100, category_id: cat.id }).returning('id')
+      const [cat] = await trx('catalog_categories')
+        .insert({ tenant_id: tenantId, slug: 'mains', name: 'Mains' })
+        .returning('id')
+      const [big] = await trx('catalog_products')
+        .insert({
+          tenant_id: tenantId,
+          slug: 'bowl',
+          name: 'Bowl',
+          price_minor: 1200,
+          currency: 'EUR',
+          stock_qty: 1_000_000,
+          category_id: cat.id,
+        })
+        .returning('id')
+      const [small] = await trx('catalog_products')
+        .insert({
+          tenant_id: tenantId,
+          slug: 'special',
+          name: 'Special',
+          price_minor: 1500,
+          currency: 'EUR',
+          stock_qty: 100,
+          category_id: cat.id,
+        })
+        .returning('id')
       return { big: big.id as string, small: small.id as string }
     })
   })
@@ -118,7 +173,13 @@ try {
   children.push(a!, b!)
   console.log(`engines: A ${a!.url} (pid ${a!.pid}), B ${b!.url} (pid ${b!.pid}); db ${dbName}`)
 
-  const kitchen = io(`${b!.url}/kitchen`, { auth: { token: await issuer.token({ sub: 'sub-kitchen@bench.test', email: 'kitchen@bench.test' }) }, extraHeaders: { host: 'bench.test' }, transports: ['websocket'] })
+  const kitchen = io(`${b!.url}/kitchen`, {
+    auth: {
+      token: await issuer.token({ sub: 'sub-kitchen@bench.test', email: 'kitchen@bench.test' }),
+    },
+    extraHeaders: { host: 'bench.test' },
+    transports: ['websocket'],
+  })
   sockets.push(kitchen)
   await new Promise<void>((resolve, reject) => {
     kitchen.once('connect', () => resolve())
@@ -134,7 +195,13 @@ try {
     }
   })
   const order = (base: string, label: string, productId = products.big) =>
-    post(base, '/api/v1/store/checkout', 'bench.test', { items: [{ productId, quantity: 1 }], customer: { pickupName: label } }, `${dbName}-${label}`)
+    post(
+      base,
+      '/api/v1/store/checkout',
+      'bench.test',
+      { items: [{ productId, quantity: 1 }], customer: { pickupName: label } },
+      `${dbName}-${label}`,
+    )
 
   // Warm-up: JIT, connection pools, prepared plans.
   for (let i = 0; i < 50; i++) await order(a!.url, `warm-${i}`)
@@ -155,16 +222,21 @@ try {
     const label = `steady-${i}`
     const t0 = performance.now()
     sent.set(label, t0)
-    inflight.push(order(a!.url, label).then((res) => {
-      httpTimes.push(performance.now() - t0)
-      if (res.status !== 201) failures.push(res.status)
-    }))
+    inflight.push(
+      order(a!.url, label).then((res) => {
+        httpTimes.push(performance.now() - t0)
+        if (res.status !== 201) failures.push(res.status)
+      }),
+    )
   }
   await Promise.all(inflight)
   const deadline = performance.now() + 10_000
-  while (latencies.length < total - failures.length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+  while (latencies.length < total - failures.length && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50))
   const achieved = total / ((performance.now() - started) / 1000)
-  console.log(`\nsteady: ${total} checkouts at ${RATE}/s for ${SECONDS} s to A (${failures.length} failed), tickets received on B: ${latencies.length}`)
+  console.log(
+    `\nsteady: ${total} checkouts at ${RATE}/s for ${SECONDS} s to A (${failures.length} failed), tickets received on B: ${latencies.length}`,
+  )
   console.log(summary('  order → kitchen (A → B)', latencies))
   console.log(summary('  checkout HTTP (A)', httpTimes))
   void achieved
@@ -175,31 +247,53 @@ try {
   const peakTimes: number[] = []
   const stopAt = performance.now() + PEAK_SECONDS * 1000
   const peakStart = performance.now()
-  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
-    const base = w % 2 ? a!.url : b!.url
-    for (let n = 0; performance.now() < stopAt; n++) {
-      const t0 = performance.now()
-      const res = await order(base, `peak-${w}-${n}`)
-      peakTimes.push(performance.now() - t0)
-      if (res.status === 201) ok++
-      else {
-        refused++
-        if (refused <= 3) console.log(`  refused: ${res.status} ${JSON.stringify(res.body?.error)}`)
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      const base = w % 2 ? a!.url : b!.url
+      for (let n = 0; performance.now() < stopAt; n++) {
+        const t0 = performance.now()
+        const res = await order(base, `peak-${w}-${n}`)
+        peakTimes.push(performance.now() - t0)
+        if (res.status === 201) ok++
+        else {
+          refused++
+          if (refused <= 3)
+            console.log(`  refused: ${res.status} ${JSON.stringify(res.body?.error)}`)
+        }
       }
-    }
-  }))
+    }),
+  )
   const peakSeconds = (performance.now() - peakStart) / 1000
-  console.log(`\npeak: ${CONCURRENCY} concurrent clients over A and B for ${peakSeconds.toFixed(1)} s: ${ok} orders, ${refused} refused → ${(ok / peakSeconds).toFixed(0)} checkouts/s`)
+  console.log(
+    `\npeak: ${CONCURRENCY} concurrent clients over A and B for ${peakSeconds.toFixed(1)} s: ${ok} orders, ${refused} refused → ${(ok / peakSeconds).toFixed(0)} checkouts/s`,
+  )
   console.log(summary('  checkout HTTP under load', peakTimes))
 
   // Oversell at peak: 200 concurrent checkouts against stock 100.
-  const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => order(i % 2 ? a!.url : b!.url, `scarce-${i}`, products.small)))
+  const burst = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      order(i % 2 ? a!.url : b!.url, `scarce-${i}`, products.small),
+    ),
+  )
   const sold = burst.filter((r) => r.status === 201).length
-  const outOfStock = burst.filter((r) => r.status === 409 && r.body?.error?.code === 'CATALOG_OUT_OF_STOCK').length
-  const other = burst.filter((r) => r.status !== 201 && r.body?.error?.code !== 'CATALOG_OUT_OF_STOCK').map((r) => `${r.status} ${r.body?.error?.code}`)
-  if (other.length) console.log(`  other answers: ${JSON.stringify(Object.entries(other.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {})))}`)
-  const left = await cradle.scopes.run(tenantId, (scope) => scope.cradle.db.tx(async (trx) => Number((await trx('catalog_products').where({ id: products.small }).first()).stock_qty)))
-  console.log(`\noversell check: 200 concurrent checkouts on stock 100 → ${sold} sold, ${outOfStock} × 409, stock left ${left} ${sold === 100 && left === 0 ? '(ok)' : '(WRONG)'}`)
+  const outOfStock = burst.filter(
+    (r) => r.status === 409 && r.body?.error?.code === 'CATALOG_OUT_OF_STOCK',
+  ).length
+  const other = burst
+    .filter((r) => r.status !== 201 && r.body?.error?.code !== 'CATALOG_OUT_OF_STOCK')
+    .map((r) => `${r.status} ${r.body?.error?.code}`)
+  if (other.length)
+    console.log(
+      `  other answers: ${JSON.stringify(Object.entries(other.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {})))}`,
+    )
+  const left = await cradle.scopes.run(tenantId, (scope) =>
+    scope.cradle.db.tx(async (trx) =>
+      Number((await trx('catalog_products').where({ id: products.small }).first()).stock_qty),
+    ),
+  )
+  console.log(
+    `\noversell check: 200 concurrent checkouts on stock 100 → ${sold} sold, ${outOfStock} × 409, stock left ${left} ${sold === 100 && left === 0 ? '(ok)' : '(WRONG)'}`,
+  )
   if (sold !== 100 || left !== 0) process.exitCode = 1
 } finally {
   for (const s of sockets) s.disconnect()

@@ -19,7 +19,12 @@ import { io, type Socket } from 'socket.io-client'
 import chatAssistant from '../plugins/chat-assistant/index.js'
 import chat from '../plugins/chat/index.js'
 import config from '../plugins/config/index.js'
-import { closeAgent, requestJson, spawnEngine, type EngineProcess } from '../plugins/config/test/fixtures/spawn.js'
+import {
+  closeAgent,
+  requestJson,
+  spawnEngine,
+  type EngineProcess,
+} from '../plugins/config/test/fixtures/spawn.js'
 import tenancy from '../plugins/tenancy/index.js'
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 200)
@@ -99,43 +104,88 @@ async function main(): Promise<void> {
       http: { port: 0, host: '127.0.0.1' },
       database: { url: dbUrl(dbName), appUrl: dbUrl(dbName, 'oo_app'), poolMax: 4 },
       redis: { url: redisUrl, keyPrefix: `${prefix}-local` },
-      plugins: [tenancy(), config({ broadcast: false, reconcileIntervalMs: 3_600_000 }), chat(), chatAssistant(), issuer.plugin()],
+      plugins: [
+        tenancy(),
+        config({ broadcast: false, reconcileIntervalMs: 3_600_000 }),
+        chat(),
+        chatAssistant(),
+        issuer.plugin(),
+      ],
     },
     { outbox: { autoDispatch: false } },
   )
   const provisioned = await local.container.cradle.provisioningService.provision({
-    operationId: `bench-${prefix}`, slug: 'bench', name: 'Bench', domains: ['bench.test'], owner: { email: 'owner@bench.test' },
+    operationId: `bench-${prefix}`,
+    slug: 'bench',
+    name: 'Bench',
+    domains: ['bench.test'],
+    owner: { email: 'owner@bench.test' },
   })
   const tenantId = provisioned.tenantId!
   const host = 'bench.test'
   const emails = Array.from({ length: USERS }, (_, i) => `user${i}@bench.test`)
   const mainProject = await seedMembers(local, tenantId, emails)
 
-  const env = { DATABASE_URL: dbUrl(dbName), DATABASE_APP_URL: dbUrl(dbName, 'oo_app'), REDIS_URL: redisUrl, OO_REDIS_PREFIX: prefix, OO_TEST_JWKS: JSON.stringify(await issuer.jwks()), OO_RECONCILE_MS: '3600000' }
-  const [a, b] = await Promise.all([spawnEngine({ ...env, OO_REPORT_SETTINGS: '1' }), spawnEngine({ ...env, OO_REPORT_SETTINGS: '1' })])
+  const env = {
+    DATABASE_URL: dbUrl(dbName),
+    DATABASE_APP_URL: dbUrl(dbName, 'oo_app'),
+    REDIS_URL: redisUrl,
+    OO_REDIS_PREFIX: prefix,
+    OO_TEST_JWKS: JSON.stringify(await issuer.jwks()),
+    OO_RECONCILE_MS: '3600000',
+  }
+  const [a, b] = await Promise.all([
+    spawnEngine({ ...env, OO_REPORT_SETTINGS: '1' }),
+    spawnEngine({ ...env, OO_REPORT_SETTINGS: '1' }),
+  ])
   children.push(a!, b!)
-  const ownerToken = await issuer.token({ sub: 'sub-owner@bench.test', email: 'owner@bench.test', expiresIn: '1h' })
+  const ownerToken = await issuer.token({
+    sub: 'sub-owner@bench.test',
+    email: 'owner@bench.test',
+    expiresIn: '1h',
+  })
 
-  console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`)
-  console.log(`engines: A pid ${a!.pid}, B pid ${b!.pid}; database ${dbName}; ${CHANGES} changes, ${SOCKETS} sockets, ${MESSAGES} messages`)
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${cpus().length} cores`,
+  )
+  console.log(
+    `engines: A pid ${a!.pid}, B pid ${b!.pid}; database ${dbName}; ${CHANGES} changes, ${SOCKETS} sockets, ${MESSAGES} messages`,
+  )
   await benchSettings(a!, b!, host, ownerToken)
   await benchChat(a!, b!, host, ownerToken, mainProject, emails)
-  console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
 }
 
 async function seedMembers(engine: Engine, tenantId: string, emails: string[]): Promise<string> {
   return engine.database.asOwner(async (k) => {
     const project = await k('projects').where({ tenant_id: tenantId, slug: 'main' }).first('id')
     for (const email of emails) {
-      const [user] = await k('users').insert({ issuer: 'urn:oo:test-issuer', subject: `sub-${email}`, email }).returning('id')
+      const [user] = await k('users')
+        .insert({ issuer: 'urn:oo:test-issuer', subject: `sub-${email}`, email })
+        .returning('id')
       await k('members').insert({ tenant_id: tenantId, user_id: user.id, role: 'staff' })
-      await k('project_members').insert({ tenant_id: tenantId, project_id: project.id, user_id: user.id })
+      await k('project_members').insert({
+        tenant_id: tenantId,
+        project_id: project.id,
+        user_id: user.id,
+      })
     }
     return project.id as string
   })
 }
 
-async function benchSettings(a: EngineProcess, b: EngineProcess, host: string, token: string): Promise<void> {
+async function benchSettings(
+  a: EngineProcess,
+  b: EngineProcess,
+  host: string,
+  token: string,
+): Promise<void> {
   const applied = new Map<number, number>()
   const appliedOnA = new Map<number, number>()
   const waiters = new Map<number, () => void>()
@@ -158,15 +208,24 @@ async function benchSettings(a: EngineProcess, b: EngineProcess, host: string, t
     const version = i + 1
     const seen = new Promise<void>((resolve, reject) => {
       if (applied.has(version)) return resolve()
-      const timer = setTimeout(() => reject(new Error(`B did not apply version ${version} within 2 s`)), 2000)
+      const timer = setTimeout(
+        () => reject(new Error(`B did not apply version ${version} within 2 s`)),
+        2000,
+      )
       waiters.set(version, () => {
         clearTimeout(timer)
         resolve()
       })
     })
     const sent = now()
-    const res = await requestJson(`${a.url}${API}/settings/tenancy.theme`, { method: 'PUT', host, token, body: { value: themes[i % 3], version: i } })
-    if (res.status !== 200) throw new Error(`PUT ${version}: ${res.status} ${JSON.stringify(res.body)}`)
+    const res = await requestJson(`${a.url}${API}/settings/tenancy.theme`, {
+      method: 'PUT',
+      host,
+      token,
+      body: { value: themes[i % 3], version: i },
+    })
+    if (res.status !== 200)
+      throw new Error(`PUT ${version}: ${res.status} ${JSON.stringify(res.body)}`)
     put.push(now() - sent)
     await seen
     waiters.delete(version)
@@ -174,28 +233,64 @@ async function benchSettings(a: EngineProcess, b: EngineProcess, host: string, t
     const onA = appliedOnA.get(version)
     if (onA !== undefined) aToB.push(applied.get(version)! - onA)
   }
-  console.log(`settings: engine CPU (A+B) ${((cpuMs([a.pid, b.pid]) - cpuBefore) / CHANGES).toFixed(2)} ms per change`)
+  console.log(
+    `settings: engine CPU (A+B) ${((cpuMs([a.pid, b.pid]) - cpuBefore) / CHANGES).toFixed(2)} ms per change`,
+  )
   console.log(summary('settings PUT on A (validate + version + history + outbox + publish)', put))
   console.log(summary('settings propagation, PUT sent to A → swapped on B', e2e))
-  console.log(summary('settings propagation, swapped on A → swapped on B (both start at commit; B: publish, Redis, re-read)', aToB))
+  console.log(
+    summary(
+      'settings propagation, swapped on A → swapped on B (both start at commit; B: publish, Redis, re-read)',
+      aToB,
+    ),
+  )
 }
 
-async function benchChat(a: EngineProcess, b: EngineProcess, host: string, ownerToken: string, projectId: string, emails: string[]): Promise<void> {
-  const tokens = await Promise.all(emails.map((email) => issuer.token({ sub: `sub-${email}`, email, expiresIn: '1h' })))
+async function benchChat(
+  a: EngineProcess,
+  b: EngineProcess,
+  host: string,
+  ownerToken: string,
+  projectId: string,
+  emails: string[],
+): Promise<void> {
+  const tokens = await Promise.all(
+    emails.map((email) => issuer.token({ sub: `sub-${email}`, email, expiresIn: '1h' })),
+  )
   // Receivers live in their own processes, like real clients: the sender's clock and event
   // loop are not shared with 500 sockets decoding frames.
   const groups = RECEIVER_PROCESSES
   const per = Math.ceil(SOCKETS / groups)
-  const receivers = await Promise.all(Array.from({ length: groups }, (_, g) => startReceiver({
-    urls: [a.url, b.url], host, projectId, tokens, offset: g * per, count: Math.min(per, SOCKETS - g * per),
-  })))
-  const opened = await requestJson(`${a.url}${API}/chat/projects/${projectId}/sessions`, { method: 'POST', host, token: ownerToken, body: {} })
+  const receivers = await Promise.all(
+    Array.from({ length: groups }, (_, g) =>
+      startReceiver({
+        urls: [a.url, b.url],
+        host,
+        projectId,
+        tokens,
+        offset: g * per,
+        count: Math.min(per, SOCKETS - g * per),
+      }),
+    ),
+  )
+  const opened = await requestJson(`${a.url}${API}/chat/projects/${projectId}/sessions`, {
+    method: 'POST',
+    host,
+    token: ownerToken,
+    body: {},
+  })
   const sessionId = opened.body.session.id as string
   const actions = ['thumbs-up', 'ready', 'review', 'thumbs-down']
   const sentAt = new Map<number, { sent: number; via: 'http' | 'socket' }>()
   // Half the messages over HTTP (a fresh request each: auth, tenant, transaction), half over
   // the sender's own authenticated socket (`chat:send`, as a chat client would).
-  const sender = io(`${a.url}/chat`, { transports: ['websocket'], extraHeaders: { host }, auth: { token: ownerToken }, reconnection: false, forceNew: true })
+  const sender = io(`${a.url}/chat`, {
+    transports: ['websocket'],
+    extraHeaders: { host },
+    auth: { token: ownerToken },
+    reconnection: false,
+    forceNew: true,
+  })
   await new Promise<void>((resolve, reject) => {
     sender.once('connect', () => resolve())
     sender.once('connect_error', reject)
@@ -207,11 +302,19 @@ async function benchChat(a: EngineProcess, b: EngineProcess, host: string, owner
     const action = actions[i % actions.length]
     let at: number
     if (via === 'http') {
-      const res = await requestJson(`${a.url}${API}/chat/sessions/${sessionId}/actions`, { method: 'POST', host, token: ownerToken, body: { action } })
-      if (res.status !== 202) throw new Error(`action ${i}: ${res.status} ${JSON.stringify(res.body)}`)
+      const res = await requestJson(`${a.url}${API}/chat/sessions/${sessionId}/actions`, {
+        method: 'POST',
+        host,
+        token: ownerToken,
+        body: { action },
+      })
+      if (res.status !== 202)
+        throw new Error(`action ${i}: ${res.status} ${JSON.stringify(res.body)}`)
       at = res.body.at as number
     } else {
-      const ack = await new Promise<{ ok: boolean; data?: { at: number } }>((resolve) => sender.emit('chat:send', { sessionId, action }, resolve))
+      const ack = await new Promise<{ ok: boolean; data?: { at: number } }>((resolve) =>
+        sender.emit('chat:send', { sessionId, action }, resolve),
+      )
       if (!ack.ok) throw new Error(`socket action ${i}: ${JSON.stringify(ack)}`)
       at = ack.data!.at
     }
@@ -231,11 +334,22 @@ async function benchChat(a: EngineProcess, b: EngineProcess, host: string, owner
       fromEmit.push(received - at)
     }
   }
-  console.log(`chat fan-out: ${delivered}/${SOCKETS * MESSAGES} deliveries to ${SOCKETS} sockets (half on A, half on B) in ${groups} receiver processes`)
-  console.log(`chat: engine CPU (A+B) ${cpuPerMessage.toFixed(2)} ms per message fanned out to ${SOCKETS} sockets`)
+  console.log(
+    `chat fan-out: ${delivered}/${SOCKETS * MESSAGES} deliveries to ${SOCKETS} sockets (half on A, half on B) in ${groups} receiver processes`,
+  )
+  console.log(
+    `chat: engine CPU (A+B) ${cpuPerMessage.toFixed(2)} ms per message fanned out to ${SOCKETS} sockets`,
+  )
   console.log(summary('chat fan-out, action POSTed to A → received by each socket', latencies.http))
-  console.log(summary('chat fan-out, chat:send on a socket of A → received by each socket', latencies.socket))
-  console.log(summary('chat fan-out, server emit (after commit, ms clock) → received by each socket', fromEmit))
+  console.log(
+    summary('chat fan-out, chat:send on a socket of A → received by each socket', latencies.socket),
+  )
+  console.log(
+    summary(
+      'chat fan-out, server emit (after commit, ms clock) → received by each socket',
+      fromEmit,
+    ),
+  )
 }
 
 interface Receiver {
@@ -243,7 +357,14 @@ interface Receiver {
   dump(): Promise<[number, number][]>
 }
 
-async function startReceiver(job: { urls: string[]; host: string; projectId: string; tokens: string[]; offset: number; count: number }): Promise<Receiver> {
+async function startReceiver(job: {
+  urls: string[]
+  host: string
+  projectId: string
+  tokens: string[]
+  offset: number
+  count: number
+}): Promise<Receiver> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, BENCH_ROLE: 'receiver', BENCH_JOB: JSON.stringify(job) },
@@ -268,45 +389,64 @@ async function startReceiver(job: { urls: string[]; host: string; projectId: str
   })
   await ready
   return {
-    done: (at) => new Promise<void>((resolve, reject) => {
-      if (seen.has(at)) return resolve()
-      const timer = setTimeout(() => reject(new Error(`receiver missed message ${at}`)), 5000)
-      waiting.set(at, () => {
-        clearTimeout(timer)
-        resolve()
-      })
-    }),
-    dump: () => new Promise((resolve) => {
-      dumped = resolve
-      child.stdin!.write('dump\n')
-    }),
+    done: (at) =>
+      new Promise<void>((resolve, reject) => {
+        if (seen.has(at)) return resolve()
+        const timer = setTimeout(() => reject(new Error(`receiver missed message ${at}`)), 5000)
+        waiting.set(at, () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      }),
+    dump: () =>
+      new Promise((resolve) => {
+        dumped = resolve
+        child.stdin!.write('dump\n')
+      }),
   }
 }
 
 /** Child mode: connect `count` sockets (alternating A and B), join, report receipts. */
 async function receiver(): Promise<void> {
-  const job = JSON.parse(process.env.BENCH_JOB!) as { urls: string[]; host: string; projectId: string; tokens: string[]; offset: number; count: number }
+  const job = JSON.parse(process.env.BENCH_JOB!) as {
+    urls: string[]
+    host: string
+    projectId: string
+    tokens: string[]
+    offset: number
+    count: number
+  }
   const sockets: Socket[] = []
   const rows: [number, number][] = []
   const perMessage = new Map<number, number>()
   for (let i = 0; i < job.count; i += 25) {
-    await Promise.all(Array.from({ length: Math.min(25, job.count - i) }, async (_, j) => {
-      const n = job.offset + i + j
-      const socket = io(`${job.urls[n % 2]}/chat`, { transports: ['websocket'], extraHeaders: { host: job.host }, auth: { token: job.tokens[n % job.tokens.length] }, reconnection: false, forceNew: true })
-      sockets.push(socket)
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve())
-        socket.once('connect_error', reject)
-      })
-      const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('chat:join', { projectId: job.projectId }, resolve))
-      if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`)
-      socket.on('chat:action', (msg: { at: number }) => {
-        rows.push([msg.at, now()])
-        const n = (perMessage.get(msg.at) ?? 0) + 1
-        perMessage.set(msg.at, n)
-        if (n === job.count) process.stdout.write(`${JSON.stringify({ done: msg.at })}\n`)
-      })
-    }))
+    await Promise.all(
+      Array.from({ length: Math.min(25, job.count - i) }, async (_, j) => {
+        const n = job.offset + i + j
+        const socket = io(`${job.urls[n % 2]}/chat`, {
+          transports: ['websocket'],
+          extraHeaders: { host: job.host },
+          auth: { token: job.tokens[n % job.tokens.length] },
+          reconnection: false,
+          forceNew: true,
+        })
+        sockets.push(socket)
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve())
+          socket.once('connect_error', reject)
+        })
+        const ack = await new Promise<{ ok: boolean }>((resolve) =>
+          socket.emit('chat:join', { projectId: job.projectId }, resolve),
+        )
+        if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`)
+        socket.on('chat:action', (msg: { at: number }) => {
+          rows.push([msg.at, now()])
+          const n = (perMessage.get(msg.at) ?? 0) + 1
+          perMessage.set(msg.at, n)
+          if (n === job.count) process.stdout.write(`${JSON.stringify({ done: msg.at })}\n`)
+        })
+      }),
+    )
   }
   process.stdout.write(`${JSON.stringify({ ready: true })}\n`)
   createInterface({ input: process.stdin }).on('line', () => {
@@ -327,7 +467,9 @@ if (process.env.BENCH_ROLE === 'receiver') {
     const codes = await Promise.all(children.map((c) => c.stop()))
     closeAgent()
     await local?.stop()
-    await admin(`drop database if exists ${dbName} with (force)`).catch((err: unknown) => console.error('could not drop', dbName, err))
+    await admin(`drop database if exists ${dbName} with (force)`).catch((err: unknown) =>
+      console.error('could not drop', dbName, err),
+    )
     clearTimeout(hardLimit)
     if (codes.some((c) => c !== 0)) console.error('engine exit codes', codes)
   }

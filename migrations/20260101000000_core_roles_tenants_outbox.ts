@@ -18,7 +18,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(CREATE_APP_ROLE)
   await knex.raw('grant usage on schema public to oo_app')
   // Lets an owner login `set role oo_app` when the engine has no login of its own.
-  await knex.raw(`do $$ begin execute format('grant oo_app to %I', current_user); exception when others then null; end $$`)
+  await knex.raw(
+    `do $$ begin execute format('grant oo_app to %I', current_user); exception when others then null; end $$`,
+  )
 
   await knex.schema.createTable('tenants', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'))
@@ -28,7 +30,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
   })
-  await knex.raw(`alter table tenants add constraint tenants_status_check check (status in ('PENDING','COMMITTED','FAILED'))`)
+  await knex.raw(
+    `alter table tenants add constraint tenants_status_check check (status in ('PENDING','COMMITTED','FAILED'))`,
+  )
   await knex.raw('grant select, insert, update, delete on tenants to oo_app')
 
   await knex.schema.createTable('oo_outbox', (t) => {
@@ -46,7 +50,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('failed_at', { useTz: true }).nullable()
     t.text('last_error').nullable()
   })
-  await knex.raw('create index oo_outbox_due on oo_outbox (id) where dispatched_at is null and failed_at is null')
+  await knex.raw(
+    'create index oo_outbox_due on oo_outbox (id) where dispatched_at is null and failed_at is null',
+  )
   await knex.raw('grant select, insert, update on oo_outbox to oo_app')
   await knex.raw('grant usage on sequence oo_outbox_id_seq to oo_app')
 }

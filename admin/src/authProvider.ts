@@ -1,13 +1,24 @@
 import type { AuthProvider } from 'react-admin'
 import type { PanelPermissions } from './plugin-api.ts'
-import { currentPath, errorMessage, forgetSession, getSession, selectTenant, withTenant, type Me } from './session.ts'
+import {
+  currentPath,
+  errorMessage,
+  forgetSession,
+  getSession,
+  selectTenant,
+  withTenant,
+  type Me,
+} from './session.ts'
 
 let me: Promise<Me> | undefined
 
 /** GET /api/v1/admin/me: the caller, the tenant of this request, the role there, and every membership. */
 export function getMe(opts: { refresh?: boolean } = {}): Promise<Me> {
   if (opts.refresh || !me) {
-    me = fetch('/api/v1/admin/me', { credentials: 'same-origin', headers: withTenant({ Accept: 'application/json' }) }).then(async (res) => {
+    me = fetch('/api/v1/admin/me', {
+      credentials: 'same-origin',
+      headers: withTenant({ Accept: 'application/json' }),
+    }).then(async (res) => {
       if (!res.ok) throw Object.assign(new Error(await errorMessage(res)), { status: res.status })
       return (await res.json()) as Me
     })
@@ -35,7 +46,11 @@ export const authProvider: AuthProvider = {
     forgetSession()
     me = undefined
     if (!session) return '/login'
-    const res = await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json', 'X-CSRF-Token': session.csrfToken } })
+    const res = await fetch('/auth/logout', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'X-CSRF-Token': session.csrfToken },
+    })
     const body = res.ok ? ((await res.json()) as { endSessionUrl?: string | null }) : null
     // Also end the session at the identity provider, else "Sign in" would silently reuse it.
     if (body?.endSessionUrl) {
@@ -67,14 +82,22 @@ export const authProvider: AuthProvider = {
     const session = await getSession()
     if (!session) throw new Error('Please sign in')
     const { principal } = session
-    return { id: principal.id, fullName: principal.name ?? principal.email ?? principal.id, email: principal.email }
+    return {
+      id: principal.id,
+      fullName: principal.name ?? principal.email ?? principal.id,
+      email: principal.email,
+    }
   },
 
   async getPermissions(): Promise<PanelPermissions> {
     const session = await getSession()
     if (!session) return { role: null, superAdmin: false, permissions: [] }
-    const res = await fetch('/api/v1/admin/panel/permissions', { credentials: 'same-origin', headers: withTenant({ Accept: 'application/json' }) })
-    if (!res.ok) return { role: session.role, superAdmin: session.principal.superAdmin, permissions: [] }
+    const res = await fetch('/api/v1/admin/panel/permissions', {
+      credentials: 'same-origin',
+      headers: withTenant({ Accept: 'application/json' }),
+    })
+    if (!res.ok)
+      return { role: session.role, superAdmin: session.principal.superAdmin, permissions: [] }
     return (await res.json()) as PanelPermissions
   },
 }

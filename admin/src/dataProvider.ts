@@ -20,7 +20,9 @@ export async function httpClient(url: string, options: fetchUtils.Options = {}) 
     // The engine answers {error:{code,message,field}}: show its message, keep the body for checkError.
     if (err instanceof HttpError) {
       const body = err.body as { error?: { message?: string; field?: string } } | undefined
-      const message = body?.error?.message ? `${body.error.message}${body.error.field ? ` (${body.error.field})` : ''}` : err.message
+      const message = body?.error?.message
+        ? `${body.error.message}${body.error.field ? ` (${body.error.field})` : ''}`
+        : err.message
       throw new HttpError(message, err.status, err.body)
     }
     throw err

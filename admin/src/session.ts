@@ -2,7 +2,13 @@
 // page never sees, described by GET /auth/session, plus the CSRF token unsafe requests must send.
 
 export interface Session {
-  principal: { id: string; kind: string; email: string | null; name: string | null; superAdmin: boolean }
+  principal: {
+    id: string
+    kind: string
+    email: string | null
+    name: string | null
+    superAdmin: boolean
+  }
   tenant: { id: string; slug: string; name: string } | null
   role: string | null
   csrfToken: string
@@ -24,7 +30,10 @@ let current: Promise<Session | null> | undefined
 /** The session, fetched once and shared; `refresh` asks the engine again. */
 export function getSession(opts: { refresh?: boolean } = {}): Promise<Session | null> {
   if (opts.refresh || !current) {
-    current = fetch('/auth/session', { credentials: 'same-origin', headers: withTenant({ Accept: 'application/json' }) }).then(async (res) => {
+    current = fetch('/auth/session', {
+      credentials: 'same-origin',
+      headers: withTenant({ Accept: 'application/json' }),
+    }).then(async (res) => {
       if (res.status === 401 || res.status === 404) return null
       if (!res.ok) throw new Error(await errorMessage(res))
       return (await res.json()) as Session

@@ -4,7 +4,13 @@ import type { OoConfig } from './config/define-config.js'
 /** The config with every default filled in. Registered as `config` on the root container. */
 export interface ResolvedConfig {
   mode: 'development' | 'production' | 'test'
-  http: { port: number; host: string; trustProxy: boolean; bodyLimit: string; corsOrigins: string[] }
+  http: {
+    port: number
+    host: string
+    trustProxy: boolean
+    bodyLimit: string
+    corsOrigins: string[]
+  }
   database: { url?: string; appUrl?: string; dataDir: string; poolMax: number }
   redis: { url?: string; keyPrefix: string }
   autoMigrate: boolean
@@ -12,7 +18,10 @@ export interface ResolvedConfig {
   outbox: { pollIntervalMs: number; autoDispatch: boolean }
 }
 
-export function resolveConfig(config: OoConfig, overrides: Partial<{ outbox: Partial<ResolvedConfig['outbox']> }> = {}): ResolvedConfig {
+export function resolveConfig(
+  config: OoConfig,
+  overrides: Partial<{ outbox: Partial<ResolvedConfig['outbox']> }> = {},
+): ResolvedConfig {
   const mode = config.mode ?? (process.env.NODE_ENV === 'production' ? 'production' : 'development')
   const dataDir = config.database?.dataDir ?? '.oo'
   return {

@@ -68,7 +68,12 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
   let redis: Redis | null = null
   const cleanup: (() => Promise<void>)[] = [() => database.close()]
   try {
-    await prepareSchema(database, config, order.map((p) => p.definition.migrations), opts.onMigrationStep)
+    await prepareSchema(
+      database,
+      config,
+      order.map((p) => p.definition.migrations),
+      opts.onMigrationStep,
+    )
     if (config.redis.url) {
       redis = await connectRedis(config.redis.url)
       const client = redis
@@ -95,7 +100,8 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
     const io = sockets.io
     root.register({ io: asValue(io) })
     mountSockets(loaded, root, config, logger)
-    for (const { name, plugin, handler } of eventHandlers(loaded)) root.cradle.outbox.on(name, plugin, handler)
+    for (const { name, plugin, handler } of eventHandlers(loaded))
+      root.cradle.outbox.on(name, plugin, handler)
 
     root.cradle.healthChecks.add('database', () => database.ping())
     if (redis) {
@@ -104,10 +110,12 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
     }
     sealRoot(root)
 
-    const started = await startPlugins(loaded, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS).catch(async (err) => {
-      await stopPlugins(loaded, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS, logger)
-      throw err
-    })
+    const started = await startPlugins(loaded, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS).catch(
+      async (err) => {
+        await stopPlugins(loaded, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS, logger)
+        throw err
+      },
+    )
     root.cradle.outbox.start({ database, root, logger, ...config.outbox })
 
     let stopping: Promise<void> | undefined
@@ -152,23 +160,38 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
   }
 }
 
-async function prepareSchema(database: Database, config: ResolvedConfig, pluginFolders: (URL | undefined)[], onStep: BootOptions['onMigrationStep']): Promise<void> {
+async function prepareSchema(
+  database: Database,
+  config: ResolvedConfig,
+  pluginFolders: (URL | undefined)[],
+  onStep: BootOptions['onMigrationStep'],
+): Promise<void> {
   const folders = migrationFolders(pluginFolders)
   if (config.autoMigrate) {
     await migrateLatest(database, folders, onStep)
   } else {
     const { pending } = await migrationStatus(database, folders)
     if (pending.length) {
-      throw new OoError('OO_MIGRATIONS_PENDING', 500, `${pending.length} pending: ${pending.join(', ')}. Run \`oo migrate\` first.`)
+      throw new OoError(
+        'OO_MIGRATIONS_PENDING',
+        500,
+        `${pending.length} pending: ${pending.join(', ')}. Run \`oo migrate\` first.`,
+      )
     }
   }
   await database.dropPrivileges()
 }
 
-function mountSockets(loaded: readonly LoadedPlugin[], root: AwilixContainer<Cradle>, config: ResolvedConfig, logger: Logger): void {
+function mountSockets(
+  loaded: readonly LoadedPlugin[],
+  root: AwilixContainer<Cradle>,
+  config: ResolvedConfig,
+  logger: Logger,
+): void {
   for (const { definition, context } of loaded) {
     for (const [name, entry] of Object.entries(definition.sockets ?? {})) {
-      const { setup, permission } = typeof entry === 'function' ? { setup: entry, permission: undefined } : entry
+      const { setup, permission } =
+        typeof entry === 'function' ? { setup: entry, permission: undefined } : entry
       const nsp = root.cradle.io.of(name)
       authenticateSockets(nsp, root, { trustProxy: config.http.trustProxy, permission, logger })
       ;(setup as SocketSetup<unknown>)(nsp, context as PluginContext<unknown>)
@@ -180,6 +203,10 @@ function mountSockets(loaded: readonly LoadedPlugin[], root: AwilixContainer<Cra
 function sealRoot(root: AwilixContainer<Cradle>): void {
   root.register = (name: unknown) => {
     const key = typeof name === 'string' ? name : Object.keys(name as object).join(', ')
-    throw new OoError('OO_CONTAINER_SEALED', 500, `register('${key}') on the root container after start`)
+    throw new OoError(
+      'OO_CONTAINER_SEALED',
+      500,
+      `register('${key}') on the root container after start`,
+    )
   }
 }

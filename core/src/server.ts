@@ -13,7 +13,10 @@ export function stopOnSignals(engine: Engine, logger: Logger): Promise<void> {
       stopping = true
       logger.info({ signal }, 'shutting down')
       const hardExit = setTimeout(() => {
-        logger.error({ timeoutMs: engine.config.shutdownTimeoutMs }, 'graceful shutdown timed out; exiting')
+        logger.error(
+          { timeoutMs: engine.config.shutdownTimeoutMs },
+          'graceful shutdown timed out; exiting',
+        )
         process.exit(1)
       }, engine.config.shutdownTimeoutMs)
       hardExit.unref()

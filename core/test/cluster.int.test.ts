@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { createTestApp, createTestDatabase, hasPostgres, hasRedis, type TestApp, type TestDatabase } from '@oo/core/testing'
+import {
+  createTestApp,
+  createTestDatabase,
+  hasPostgres,
+  hasRedis,
+  type TestApp,
+  type TestDatabase,
+} from '@oo/core/testing'
 import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import tenancy from '../../plugins/tenancy/index.js'
@@ -20,8 +27,16 @@ describe.skipIf(!hasPostgres || !hasRedis)('two engine processes', () => {
   beforeAll(async () => {
     database = await createTestDatabase()
     // An in-process engine only to provision tenants; its dispatcher is off so it handles nothing.
-    admin = await createTestApp({ plugins: [tenancy(), probe()], database, boot: { outbox: { autoDispatch: false } } })
-    const env = { DATABASE_URL: database.config.url, DATABASE_APP_URL: database.config.appUrl, OO_REDIS_PREFIX: `oo-cluster-${randomBytes(4).toString('hex')}` }
+    admin = await createTestApp({
+      plugins: [tenancy(), probe()],
+      database,
+      boot: { outbox: { autoDispatch: false } },
+    })
+    const env = {
+      DATABASE_URL: database.config.url,
+      DATABASE_APP_URL: database.config.appUrl,
+      OO_REDIS_PREFIX: `oo-cluster-${randomBytes(4).toString('hex')}`,
+    }
     ;[a, b] = await Promise.all([spawnEngine(ENGINE, env), spawnEngine(ENGINE, env)])
   })
 
@@ -32,9 +47,16 @@ describe.skipIf(!hasPostgres || !hasRedis)('two engine processes', () => {
     expect(codes).toEqual([0, 0]) // both shut down gracefully on SIGTERM
   })
 
-  function listen(url: string, host: string): Promise<{ socket: Socket; received: { eventId: string; pid: number }[] }> {
+  function listen(
+    url: string,
+    host: string,
+  ): Promise<{ socket: Socket; received: { eventId: string; pid: number }[] }> {
     const received: { eventId: string; pid: number }[] = []
-    const socket = connect(`${url}/probe`, { transports: ['websocket'], extraHeaders: { host }, reconnection: false })
+    const socket = connect(`${url}/probe`, {
+      transports: ['websocket'],
+      extraHeaders: { host },
+      reconnection: false,
+    })
     sockets.push(socket)
     socket.on('probe:pinged', (msg: { eventId: string; pid: number }) => received.push(msg))
     return new Promise((resolve, reject) => {
@@ -51,13 +73,23 @@ describe.skipIf(!hasPostgres || !hasRedis)('two engine processes', () => {
 
     const count = 40
     for (let i = 0; i < count / 10; i++) {
-      const res = await requestJson(`${a.url}/api/v1/store/probe/events`, { method: 'POST', host: shopA.host, body: { count: 10 } })
+      const res = await requestJson(`${a.url}/api/v1/store/probe/events`, {
+        method: 'POST',
+        host: shopA.host,
+        body: { count: 10 },
+      })
       expect(res.status).toBe(202)
     }
 
     const deliveredOn = async (engine: EngineProcess) =>
-      (await requestJson(`${engine.url}/api/v1/store/probe/delivered`, { host: shopA.host })).body as { eventId: string }[]
-    await expect.poll(async () => (await deliveredOn(a)).length + (await deliveredOn(b)).length, { timeout: 10_000, interval: 100 }).toBe(count)
+      (await requestJson(`${engine.url}/api/v1/store/probe/delivered`, { host: shopA.host }))
+        .body as { eventId: string }[]
+    await expect
+      .poll(async () => (await deliveredOn(a)).length + (await deliveredOn(b)).length, {
+        timeout: 10_000,
+        interval: 100,
+      })
+      .toBe(count)
     const all = [...(await deliveredOn(a)), ...(await deliveredOn(b))]
     expect(new Set(all.map((d) => d.eventId)).size).toBe(count)
 

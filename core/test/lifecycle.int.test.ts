@@ -22,18 +22,31 @@ function handles(): Record<string, number> {
 describe('engine lifecycle', () => {
   it('stops sockets first, then plugins in reverse order, and leaves no open handles', async () => {
     const events: string[] = []
-    const first = definePlugin({ name: 'first', dependsOn: ['tenancy'], stop: async () => void events.push('stop first') })
+    const first = definePlugin({
+      name: 'first',
+      dependsOn: ['tenancy'],
+      stop: async () => void events.push('stop first'),
+    })
     const second = definePlugin({
       name: 'second',
       dependsOn: ['first'],
-      sockets: { '/second': (nsp) => nsp.on('connection', (s) => s.on('disconnect', () => events.push('socket closed'))) },
+      sockets: {
+        '/second': (nsp) =>
+          nsp.on('connection', (s) => s.on('disconnect', () => events.push('socket closed'))),
+      },
       stop: async () => void events.push('stop second'),
     })
     const before = handles()
     const t = await createTestApp({ plugins: [tenancy(), first(), second()] })
     const shop = await t.seedTenant('life')
-    const client = connect(`${t.url}/second`, { transports: ['websocket'], extraHeaders: { host: shop.host }, reconnection: false })
-    await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('connect_error', reject))
+    const client = connect(`${t.url}/second`, {
+      transports: ['websocket'],
+      extraHeaders: { host: shop.host },
+      reconnection: false,
+    })
+    await new Promise<void>((resolve, reject) =>
+      client.once('connect', resolve).once('connect_error', reject),
+    )
     await t.close()
     client.close()
     expect(events).toEqual(['socket closed', 'stop second', 'stop first'])
@@ -46,8 +59,20 @@ describe('engine lifecycle', () => {
 
   it('`oo start` serves, refuses a second process on its data folder, and exits 0 on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'oo-life-'))
-    const env = { ...process.env, OO_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' }
-    const start = () => spawn(process.execPath, [join(ROOT, 'bin/oo.js'), 'start', '--demo'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const env = {
+      ...process.env,
+      OO_DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    }
+    const start = () =>
+      spawn(process.execPath, [join(ROOT, 'bin/oo.js'), 'start', '--demo'], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     const child = start()
     try {
       const url = await new Promise<string>((resolve, reject) => {

@@ -1,10 +1,20 @@
-import { createTestApp, createTestDatabase, type TestApp, type TestDatabase } from '@oo/core/testing'
+import {
+  createTestApp,
+  createTestDatabase,
+  type TestApp,
+  type TestDatabase,
+} from '@oo/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import tenancy from '../../plugins/tenancy/index.js'
 import probe, { delivered } from './fixtures/probe-plugin.js'
 
 async function pendingRows(t: TestApp): Promise<number> {
-  const row = await t.engine.database.app('oo_outbox').where({ name: 'probe.pinged' }).whereNull('dispatched_at').count({ n: '*' }).first()
+  const row = await t.engine.database
+    .app('oo_outbox')
+    .where({ name: 'probe.pinged' })
+    .whereNull('dispatched_at')
+    .count({ n: '*' })
+    .first()
   return Number(row?.n)
 }
 
@@ -22,9 +32,18 @@ describe('transactional outbox', () => {
     const t = await createTestApp({ plugins: [tenancy(), probe()] })
     apps.push(t)
     const shop = await t.seedTenant('commit')
-    await t.http.post('/api/v1/store/probe/events').set('Host', shop.host).send({ count: 3 }).expect(202)
+    await t.http
+      .post('/api/v1/store/probe/events')
+      .set('Host', shop.host)
+      .send({ count: 3 })
+      .expect(202)
     await t.engine.container.cradle.outbox.drain()
-    expect(delivered.filter((d) => d.tenantId === shop.id).map((d) => d.n).sort()).toEqual([0, 1, 2])
+    expect(
+      delivered
+        .filter((d) => d.tenantId === shop.id)
+        .map((d) => d.n)
+        .sort(),
+    ).toEqual([0, 1, 2])
     expect(await pendingRows(t)).toBe(0)
   })
 
@@ -32,24 +51,50 @@ describe('transactional outbox', () => {
     const t = await createTestApp({ plugins: [tenancy(), probe()] })
     apps.push(t)
     const shop = await t.seedTenant('rollback')
-    const res = await t.http.post('/api/v1/store/probe/events').set('Host', shop.host).send({ count: 2, rollback: true }).expect(409)
+    const res = await t.http
+      .post('/api/v1/store/probe/events')
+      .set('Host', shop.host)
+      .send({ count: 2, rollback: true })
+      .expect(409)
     expect(res.body.error.code).toBe('PROBE_ROLLED_BACK')
     await t.engine.container.cradle.outbox.drain()
     expect(delivered).toEqual([])
-    expect(Number((await t.engine.database.app('oo_outbox').where({ name: 'probe.pinged' }).count({ n: '*' }).first())?.n)).toBe(0)
+    expect(
+      Number(
+        (
+          await t.engine.database
+            .app('oo_outbox')
+            .where({ name: 'probe.pinged' })
+            .count({ n: '*' })
+            .first()
+        )?.n,
+      ),
+    ).toBe(0)
   })
 
   it('delivers events committed before a crash once the engine is back, exactly once', async () => {
     database = await createTestDatabase({ onDisk: true })
     // The first engine commits but "dies" before publishing: its dispatcher never runs.
-    const first = await createTestApp({ plugins: [tenancy(), probe()], database, boot: { outbox: { autoDispatch: false } } })
+    const first = await createTestApp({
+      plugins: [tenancy(), probe()],
+      database,
+      boot: { outbox: { autoDispatch: false } },
+    })
     const shop = await first.seedTenant('crash')
-    await first.http.post('/api/v1/store/probe/events').set('Host', shop.host).send({ count: 4 }).expect(202)
+    await first.http
+      .post('/api/v1/store/probe/events')
+      .set('Host', shop.host)
+      .send({ count: 4 })
+      .expect(202)
     expect(await pendingRows(first)).toBe(4)
     await first.engine.stop({ drainOutbox: false })
     expect(delivered).toEqual([])
 
-    const second = await createTestApp({ plugins: [tenancy(), probe()], database, boot: { outbox: { pollIntervalMs: 50 } } })
+    const second = await createTestApp({
+      plugins: [tenancy(), probe()],
+      database,
+      boot: { outbox: { pollIntervalMs: 50 } },
+    })
     apps.push(second)
     await expect.poll(() => delivered.length, { timeout: 5000 }).toBe(4)
     await second.engine.container.cradle.outbox.drain()
@@ -59,10 +104,17 @@ describe('transactional outbox', () => {
   })
 
   it('reports its lag on /metrics', async () => {
-    const t = await createTestApp({ plugins: [tenancy(), probe()], boot: { outbox: { autoDispatch: false } } })
+    const t = await createTestApp({
+      plugins: [tenancy(), probe()],
+      boot: { outbox: { autoDispatch: false } },
+    })
     apps.push(t)
     const shop = await t.seedTenant('lag')
-    await t.http.post('/api/v1/store/probe/events').set('Host', shop.host).send({ count: 1 }).expect(202)
+    await t.http
+      .post('/api/v1/store/probe/events')
+      .set('Host', shop.host)
+      .send({ count: 1 })
+      .expect(202)
     await new Promise((r) => setTimeout(r, 1100))
     const metrics = await t.http.get('/metrics').expect(200)
     const lag = Number(/^oo_outbox_lag_seconds (\S+)$/m.exec(metrics.text)?.[1])

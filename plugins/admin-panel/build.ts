@@ -20,10 +20,13 @@ async function newestSource(): Promise<number> {
     const info = await stat(path).catch(() => undefined)
     if (!info) return
     if (info.isFile()) newest = Math.max(newest, info.mtimeMs)
-    else if (info.isDirectory()) for (const name of await readdir(path)) await visit(join(path, name))
+    else if (info.isDirectory())
+      for (const name of await readdir(path)) await visit(join(path, name))
   }
-  for (const name of ['src', 'vite', 'index.html', 'vite.config.ts', 'package.json']) await visit(join(ADMIN_WORKSPACE, name))
-  for (const plugin of await readdir(join(REPO, 'plugins'))) await visit(join(REPO, 'plugins', plugin, 'admin'))
+  for (const name of ['src', 'vite', 'index.html', 'vite.config.ts', 'package.json'])
+    await visit(join(ADMIN_WORKSPACE, name))
+  for (const plugin of await readdir(join(REPO, 'plugins')))
+    await visit(join(REPO, 'plugins', plugin, 'admin'))
   await visit(join(REPO, 'oo.config.ts'))
   return newest
 }
@@ -37,8 +40,12 @@ export async function buildStatus(dist: string): Promise<'missing' | 'stale' | '
 
 function viteBin(): string | undefined {
   try {
-    const manifest = createRequire(join(ADMIN_WORKSPACE, 'package.json')).resolve('vite/package.json')
-    const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: string | Record<string, string> }
+    const manifest = createRequire(join(ADMIN_WORKSPACE, 'package.json')).resolve(
+      'vite/package.json',
+    )
+    const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      bin: string | Record<string, string>
+    }
     return join(dirname(manifest), typeof bin === 'string' ? bin : bin.vite!)
   } catch {
     return undefined
@@ -58,14 +65,19 @@ export function buildAdmin(dist: string, onLine: (line: string) => void): BuildH
   const vite = viteBin()
   if (!vite) throw new Error('vite is not installed: run `npm install` at the repository root')
   const out = resolve(ADMIN_WORKSPACE, `.build-${process.pid}-${Date.now()}`)
-  const child = spawn(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'info'], {
-    cwd: ADMIN_WORKSPACE,
-    // NODE_ENV decides React's build: a test runner's `test` would ship its development build.
-    env: { ...process.env, NODE_ENV: 'production', NO_COLOR: '1', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'info'],
+    {
+      cwd: ADMIN_WORKSPACE,
+      // NODE_ENV decides React's build: a test runner's `test` would ship its development build.
+      env: { ...process.env, NODE_ENV: 'production', NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split(/\r?\n/)) if (line.trim()) onLine(line.trimEnd())
+    for (const line of chunk.toString('utf8').split(/\r?\n/))
+      if (line.trim()) onLine(line.trimEnd())
   }
   child.stdout!.on('data', forward)
   child.stderr!.on('data', forward)
@@ -73,7 +85,10 @@ export function buildAdmin(dist: string, onLine: (line: string) => void): BuildH
     child.once('error', reject)
     child.once('exit', (code, signal) => {
       if (code === 0) resolveDone()
-      else reject(new Error(signal ? `vite build stopped by ${signal}` : `vite build exited with ${code}`))
+      else
+        reject(
+          new Error(signal ? `vite build stopped by ${signal}` : `vite build exited with ${code}`),
+        )
     })
   }).then(
     () => swapIn(out, dist),

@@ -14,7 +14,12 @@ export class AdminBuilder {
   #state: BuildState = { status: 'missing' }
   #running?: BuildHandle
 
-  constructor(opts: { dist: string; autoBuild: boolean; logger: Logger; out?: NodeJS.WritableStream }) {
+  constructor(opts: {
+    dist: string
+    autoBuild: boolean
+    logger: Logger
+    out?: NodeJS.WritableStream
+  }) {
     this.dist = opts.dist
     this.#autoBuild = opts.autoBuild
     this.#logger = opts.logger
@@ -30,7 +35,12 @@ export class AdminBuilder {
     this.#state = status === 'missing' ? { status: 'missing' } : { status: 'ready' }
     if (status === 'fresh') return
     if (!this.#autoBuild) {
-      this.#logger.warn({ dist: this.dist, status }, status === 'missing' ? 'admin panel not built: run `npm run build -w admin`' : 'admin panel build is older than its sources')
+      this.#logger.warn(
+        { dist: this.dist, status },
+        status === 'missing'
+          ? 'admin panel not built: run `npm run build -w admin`'
+          : 'admin panel build is older than its sources',
+      )
       return
     }
     this.build()
@@ -42,7 +52,11 @@ export class AdminBuilder {
     const started = performance.now()
     const log: string[] = []
     const line = (text: string) => this.#out.write(`admin · ${text}\n`)
-    line(this.#state.status === 'missing' ? 'building the admin panel (first start, about 20 s; the engine serves meanwhile)' : 'rebuilding the admin panel (its sources changed)')
+    line(
+      this.#state.status === 'missing'
+        ? 'building the admin panel (first start, about 20 s; the engine serves meanwhile)'
+        : 'rebuilding the admin panel (its sources changed)',
+    )
     const previous = this.#state
     if (previous.status === 'missing') this.#state = { status: 'building', since: Date.now(), log }
     let handle: BuildHandle
@@ -57,19 +71,26 @@ export class AdminBuilder {
       return Promise.resolve()
     }
     this.#running = handle
-    return handle.done.then(
-      () => {
-        this.#state = { status: 'ready' }
-        this.#out.write(`admin ✓ admin panel built in ${Math.round((performance.now() - started) / 100) / 10} s: served at /admin/\n`)
-      },
-      (err: unknown) => {
-        if (previous.status !== 'ready') this.#state = { status: 'failed', log: [...log, (err as Error).message] }
-        this.#logger.error({ err }, 'admin panel build failed')
-        line(`✗ build failed: ${(err as Error).message} (run \`npm run build -w admin\` to see why)`)
-      },
-    ).finally(() => {
-      this.#running = undefined
-    })
+    return handle.done
+      .then(
+        () => {
+          this.#state = { status: 'ready' }
+          this.#out.write(
+            `admin ✓ admin panel built in ${Math.round((performance.now() - started) / 100) / 10} s: served at /admin/\n`,
+          )
+        },
+        (err: unknown) => {
+          if (previous.status !== 'ready')
+            this.#state = { status: 'failed', log: [...log, (err as Error).message] }
+          this.#logger.error({ err }, 'admin panel build failed')
+          line(
+            `✗ build failed: ${(err as Error).message} (run \`npm run build -w admin\` to see why)`,
+          )
+        },
+      )
+      .finally(() => {
+        this.#running = undefined
+      })
   }
 
   async stop(): Promise<void> {

@@ -14,11 +14,14 @@ export default definePlugin({
   register({ container, options, logger }) {
     const dist = resolve(options.dist ?? resolve(ADMIN_WORKSPACE, 'dist'))
     // Not under a test runner: engines that tests spawn with `oo start` must not start builds.
-    const autoBuild = options.autoBuild ?? (container.cradle.config.mode === 'development' && !process.env.VITEST)
+    const autoBuild =
+      options.autoBuild ?? (container.cradle.config.mode === 'development' && !process.env.VITEST)
     container.register({ adminPanel: asValue(new AdminBuilder({ dist, autoBuild, logger })) })
   },
 
-  middleware: ({ container }) => [serveAdminPanel(container.cradle.adminPanel.dist, () => container.cradle.adminPanel.state)],
+  middleware: ({ container }) => [
+    serveAdminPanel(container.cradle.adminPanel.dist, () => container.cradle.adminPanel.state),
+  ],
   routes: { admin: adminRoutes },
 
   async start({ container }) {

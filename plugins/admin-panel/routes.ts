@@ -32,11 +32,20 @@ export function adminRoutes(router: AppRouter): void {
   router.get('/panel/tenants', async function panelTenants(ctx) {
     const principal = principalOf(ctx)
     const { userDirectory, scopes } = ctx.state.scope.cradle
-    const memberships = principal.kind === 'user' ? await userDirectory.memberships(principal.id) : []
+    const memberships =
+      principal.kind === 'user' ? await userDirectory.memberships(principal.id) : []
     ctx.body = await Promise.all(
       memberships.map(async ({ tenantId, role }) => {
-        const tenant = await scopes.run(tenantId, (scope) => scope.cradle.tenantAdmin.storefront(tenantId))
-        return { id: tenant.id, slug: tenant.slug, name: tenant.name, domains: tenant.domains, role }
+        const tenant = await scopes.run(tenantId, (scope) =>
+          scope.cradle.tenantAdmin.storefront(tenantId),
+        )
+        return {
+          id: tenant.id,
+          slug: tenant.slug,
+          name: tenant.name,
+          domains: tenant.domains,
+          role,
+        }
       }),
     )
   })

@@ -41,7 +41,10 @@ export function serveAdminPanel(dist: string, state: () => BuildState): Middlewa
       return
     }
     const file = normalize(join(dist, rel))
-    if (rel.includes('\0') || (file !== dist && !file.startsWith(dist.endsWith(sep) ? dist : dist + sep))) {
+    if (
+      rel.includes('\0') ||
+      (file !== dist && !file.startsWith(dist.endsWith(sep) ? dist : dist + sep))
+    ) {
       ctx.status = 404
       return
     }
@@ -88,17 +91,27 @@ function notBuilt(ctx: Context, state: BuildState): void {
   ctx.set('Retry-After', '5')
   ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
   ctx.type = 'html'
-  const title = building ? 'The admin panel is being built' : state.status === 'failed' ? 'The admin panel build failed' : 'The admin panel is not built'
+  const title = building
+    ? 'The admin panel is being built'
+    : state.status === 'failed'
+      ? 'The admin panel build failed'
+      : 'The admin panel is not built'
   const body = building
     ? `<p>This is the first start: the engine is building the panel (about 20 seconds). This page reloads by itself.</p>`
     : `<p>Build it once from the repository root, then reload this page:</p><pre>npm run build -w admin</pre>` +
       `<p>In development (<code>npm start</code>) the engine builds it by itself when it is missing.</p>`
-  const log = state.status === 'building' || state.status === 'failed' ? `<pre>${escape(state.log.slice(-15).join('\n'))}</pre>` : ''
+  const log =
+    state.status === 'building' || state.status === 'failed'
+      ? `<pre>${escape(state.log.slice(-15).join('\n'))}</pre>`
+      : ''
   ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${
     building ? '<meta http-equiv="refresh" content="3">' : ''
   }<title>${title}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;color:#222}pre{background:#f4f4f5;padding:.75rem;border-radius:.4rem;overflow:auto}</style></head><body><h1>${title}</h1>${body}${log}</body></html>`
 }
 
 function escape(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+  return text.replace(
+    /[&<>"]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!,
+  )
 }

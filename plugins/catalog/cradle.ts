@@ -31,6 +31,10 @@ declare module '@oo/core' {
   }
   interface EventMap {
     'catalog.product.updated': ProductUpdatedPayload
-    'catalog.category.updated': { categoryId: string; slug: string; change: 'created' | 'updated' | 'deleted' }
+    'catalog.category.updated': {
+      categoryId: string
+      slug: string
+      change: 'created' | 'updated' | 'deleted'
+    }
   }
 }

@@ -31,10 +31,14 @@ export default definePlugin({
     container.register({
       catalogOptions: asValue(options),
       // Signed image URLs expire: cached responses must not outlive half their lifetime.
-      storeCache: asFunction(({ mediaOptions }: Cradle) => new StoreCache({
-        maxEntries: options.storeCacheEntries,
-        ttlMs: mediaOptions.signedUrlSeconds > 0 ? mediaOptions.signedUrlSeconds * 500 : 300_000,
-      })).singleton(),
+      storeCache: asFunction(
+        ({ mediaOptions }: Cradle) =>
+          new StoreCache({
+            maxEntries: options.storeCacheEntries,
+            ttlMs:
+              mediaOptions.signedUrlSeconds > 0 ? mediaOptions.signedUrlSeconds * 500 : 300_000,
+          }),
+      ).singleton(),
       catalogStock: asClass(CatalogStock).scoped(),
       productService: asClass(ProductService).scoped(),
       categoryService: asClass(CategoryService).scoped(),
@@ -43,7 +47,10 @@ export default definePlugin({
   },
 
   routes: { admin: adminRoutes, store: storeRoutes },
-  events: { 'catalog.product.updated': onProductUpdated, 'catalog.category.updated': onCategoryUpdated },
+  events: {
+    'catalog.product.updated': onProductUpdated,
+    'catalog.category.updated': onCategoryUpdated,
+  },
   sockets: { [STOREFRONT]: storefrontNamespace },
   admin: { entry: './admin/index.ts' },
 

@@ -19,7 +19,9 @@ const onActionSent: EventHandler<'chat.action.sent'> = async ({ event, scope }) 
   if (!answer || !event.tenantId) return
   const settings = scope.resolve('settings', { allowUnregistered: true })
   if (settings && !settings.get(event.tenantId, 'chat-assistant').enabled) return
-  await scope.cradle.db.tx((trx) => scope.cradle.chatService.count(trx, event.payload.projectId, `assistant:${answer.reply}`))
+  await scope.cradle.db.tx((trx) =>
+    scope.cradle.chatService.count(trx, event.payload.projectId, `assistant:${answer.reply}`),
+  )
   scope.cradle.chatGateway.assistant(event.tenantId, {
     projectId: event.payload.projectId,
     from: 'assistant',

@@ -28,7 +28,8 @@ export default definePlugin({
       // Read at call time: the config plugin (if installed) may register after this one.
       chatLimits: asValue({
         maxActiveSessions: (tenantId: string) =>
-          container.resolve('settings', { allowUnregistered: true })?.get(tenantId, 'chat').maxActiveSessions ?? options.maxActiveSessions,
+          container.resolve('settings', { allowUnregistered: true })?.get(tenantId, 'chat')
+            .maxActiveSessions ?? options.maxActiveSessions,
       }),
       chatGateway: asClass(ChatGateway).singleton(),
       chatService: asClass(ChatService).scoped(),

@@ -21,12 +21,15 @@ export default definePlugin({
       configOptions: asValue(options),
       settingsStore: asClass(SettingsStore).singleton(),
       settings: aliasTo('settingsStore'),
-      settingsBus: asFunction((c: Cradle) => new SettingsBus({
-        redis: c.redis,
-        channel: `${c.config.redis.keyPrefix}:config:changed`,
-        logger: c.logger,
-        publish: options.broadcast,
-      })).singleton(),
+      settingsBus: asFunction(
+        (c: Cradle) =>
+          new SettingsBus({
+            redis: c.redis,
+            channel: `${c.config.redis.keyPrefix}:config:changed`,
+            logger: c.logger,
+            publish: options.broadcast,
+          }),
+      ).singleton(),
       settingsService: asClass(SettingsService).scoped(),
     })
   },
@@ -38,8 +41,14 @@ export default definePlugin({
   async start({ container, options, logger }) {
     const { settingsStore: store, settingsBus: bus } = container.cradle
     await bus.start(
-      (notice) => void store.onNotice(notice).catch((err: unknown) => logger.error({ err, ...notice }, 'settings reload failed')),
-      () => void store.reconcile().catch((err: unknown) => logger.error({ err }, 'settings reconcile failed')),
+      (notice) =>
+        void store
+          .onNotice(notice)
+          .catch((err: unknown) => logger.error({ err, ...notice }, 'settings reload failed')),
+      () =>
+        void store
+          .reconcile()
+          .catch((err: unknown) => logger.error({ err }, 'settings reconcile failed')),
     )
     await store.loadAll()
     store.startReconciling(options.reconcileIntervalMs)

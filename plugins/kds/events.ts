@@ -6,7 +6,11 @@ async function syncTicket(scope: AwilixContainer<RequestCradle>, orderId: string
 }
 
 /** A new order becomes a ticket on every kitchen screen of its tenant, on any engine process. */
-export const onOrderPlaced: EventHandler<'orders.order.placed'> = ({ event, scope }) => syncTicket(scope, event.payload.orderId)
+export const onOrderPlaced: EventHandler<'orders.order.placed'> = ({ event, scope }) =>
+  syncTicket(scope, event.payload.orderId)
 
 /** Status changes made outside the KDS (admin API, cancellations) reach the screens too. */
-export const onOrderStatusChanged: EventHandler<'orders.order.status-changed'> = ({ event, scope }) => syncTicket(scope, event.payload.orderId)
+export const onOrderStatusChanged: EventHandler<'orders.order.status-changed'> = ({
+  event,
+  scope,
+}) => syncTicket(scope, event.payload.orderId)

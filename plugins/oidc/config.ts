@@ -26,7 +26,9 @@ export const IssuerOptions = z.object({
     })
     .prefault({}),
   /** Role/group value → tenant role. `tenant` is a tenant slug or id. */
-  roleMap: z.record(z.string(), z.object({ tenant: z.string().min(1), role: z.enum(TENANT_ROLES) })).default({}),
+  roleMap: z
+    .record(z.string(), z.object({ tenant: z.string().min(1), role: z.enum(TENANT_ROLES) }))
+    .default({}),
   /** Role/group values that make the caller a platform super-admin. */
   superAdminValues: z.array(z.string()).default([]),
   /** Trust this issuer's `email_verified` claim (lets a verified email claim an invitation). @default true */
@@ -34,7 +36,10 @@ export const IssuerOptions = z.object({
 })
 export type IssuerOptions = z.output<typeof IssuerOptions>
 
-const Rule = z.object({ limit: z.number().int().min(1), windowSeconds: z.number().int().min(1).max(86_400) })
+const Rule = z.object({
+  limit: z.number().int().min(1),
+  windowSeconds: z.number().int().min(1).max(86_400),
+})
 const rule = (limit: number, windowSeconds: number) => Rule.default({ limit, windowSeconds })
 
 export const oidcOptions = z.object({
@@ -67,9 +72,17 @@ export const oidcOptions = z.object({
   session: z
     .object({
       /** Name of the httpOnly session cookie. @default 'oo_session' */
-      cookieName: z.string().regex(/^[A-Za-z0-9_-]+$/).default('oo_session'),
+      cookieName: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/)
+        .default('oo_session'),
       /** Session lifetime in seconds. @default 28800 (8 h) */
-      ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(28_800),
+      ttlSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86_400)
+        .default(28_800),
     })
     .prefault({}),
   /** Fixed-window rate limits (Redis when configured, so they hold across processes). 429 + Retry-After. */

@@ -60,7 +60,10 @@ export default definePlugin({
     await container.cradle.guestTokens.load()
     await container.cradle.oidcSessions.purgeExpired()
     const sessions = container.cradle.oidcSessions
-    purgeTimers.set(sessions, setInterval(() => void sessions.purgeExpired().catch(() => undefined), 3_600_000).unref())
+    purgeTimers.set(
+      sessions,
+      setInterval(() => void sessions.purgeExpired().catch(() => undefined), 3_600_000).unref(),
+    )
   },
 
   async stop({ container }) {

@@ -15,6 +15,13 @@ declare module '@oo/core' {
   }
   interface EventMap {
     'orders.order.placed': { orderId: string; number: number }
-    'orders.order.status-changed': { orderId: string; number: number; from: OrderStatus; to: OrderStatus; at: string; actor: { kind: string; id: string | null } }
+    'orders.order.status-changed': {
+      orderId: string
+      number: number
+      from: OrderStatus
+      to: OrderStatus
+      at: string
+      actor: { kind: string; id: string | null }
+    }
   }
 }

@@ -11,7 +11,11 @@ export default definePlugin({
 
   register({ container, options, logger }) {
     const autoBuild = options.autoBuild ?? container.cradle.config.mode === 'development'
-    container.register({ themeSites: asValue(new ThemeSites({ dir: options.themesDir ?? THEMES_DIR, autoBuild, logger })) })
+    container.register({
+      themeSites: asValue(
+        new ThemeSites({ dir: options.themesDir ?? THEMES_DIR, autoBuild, logger }),
+      ),
+    })
   },
 
   middleware: ({ container }) => [serveStorefront(container.cradle.themeSites)],

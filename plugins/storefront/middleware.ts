@@ -33,7 +33,9 @@ export function serveStorefront(sites: ThemeSites): Middleware<AppState> {
     const theme = await themeOf(ctx, byHost.tenant.id)
     const dist = sites.dist(theme)
     if (asset) {
-      if (!(await sendStaticFile(ctx, dist, ctx.path.slice(1), 'public, max-age=31536000, immutable'))) {
+      if (
+        !(await sendStaticFile(ctx, dist, ctx.path.slice(1), 'public, max-age=31536000, immutable'))
+      ) {
         ctx.status = 404
         ctx.body = 'Not found'
       }
@@ -47,9 +49,17 @@ export function serveStorefront(sites: ThemeSites): Middleware<AppState> {
 
 async function themeOf(ctx: Context & { state: AppState }, tenantId: string): Promise<ThemeName> {
   const { scope } = ctx.state
-  const settings = scope.resolve<SettingsAccessor | undefined>('settings', { allowUnregistered: true })
-  const view = await scope.resolve<{ storefront(id: string, s?: SettingsAccessor): Promise<{ theme: string }> }>('tenantAdmin').storefront(tenantId, settings)
-  return (THEMES as readonly string[]).includes(view.theme) ? (view.theme as ThemeName) : 'mono-luxe'
+  const settings = scope.resolve<SettingsAccessor | undefined>('settings', {
+    allowUnregistered: true,
+  })
+  const view = await scope
+    .resolve<{ storefront(id: string, s?: SettingsAccessor): Promise<{ theme: string }> }>(
+      'tenantAdmin',
+    )
+    .storefront(tenantId, settings)
+  return (THEMES as readonly string[]).includes(view.theme)
+    ? (view.theme as ThemeName)
+    : 'mono-luxe'
 }
 
 function notBuilt(ctx: Context, theme: string, state: string): void {

@@ -41,7 +41,8 @@ export class ThemeSites {
   start(): void {
     if (!this.#autoBuild) {
       const missing = THEMES.filter((t) => this.state(t) === 'missing')
-      if (missing.length) this.#logger.warn({ missing }, 'storefront themes not built: run `npm run build:themes`')
+      if (missing.length)
+        this.#logger.warn({ missing }, 'storefront themes not built: run `npm run build:themes`')
       return
     }
     void this.buildMissing()
@@ -56,7 +57,9 @@ export class ThemeSites {
         out.write(`storefront [${i + 1}/${missing.length}] building theme ${theme}\n`)
         const ok = await this.#build(theme)
         this.#state.set(theme, ok ? 'ready' : 'failed')
-        out.write(`storefront [${i + 1}/${missing.length}] ${theme} ${ok ? '✓ built' : '✗ failed (see the log)'}\n`)
+        out.write(
+          `storefront [${i + 1}/${missing.length}] ${theme} ${ok ? '✓ built' : '✗ failed (see the log)'}\n`,
+        )
       }
     })().finally(() => (this.#building = undefined))
     return this.#building
@@ -75,7 +78,8 @@ export class ThemeSites {
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
       child.once('exit', (code) => {
         this.#child = undefined
-        if (code !== 0) this.#logger.error({ theme, code, stderr: stderr.slice(-2000) }, 'theme build failed')
+        if (code !== 0)
+          this.#logger.error({ theme, code, stderr: stderr.slice(-2000) }, 'theme build failed')
         resolve(code === 0)
       })
     })

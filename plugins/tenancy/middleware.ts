@@ -12,10 +12,16 @@ export function resolveTenant(): Middleware<AppState> {
       scope.register({ principal: asValue(ctx.state.principal) })
     }
     const header = ctx.get('x-tenant-id').trim()
-    const resolved = await directory.resolve({ host: ctx.hostname, tenantHeader: header || undefined, principal: ctx.state.principal })
+    const resolved = await directory.resolve({
+      host: ctx.hostname,
+      tenantHeader: header || undefined,
+      principal: ctx.state.principal,
+    })
     if (resolved) {
       bindTenantToScope(scope, resolved.tenant)
-      scope.register({ logger: asValue(scope.cradle.logger.child({ tenant: resolved.tenant.slug })) })
+      scope.register({
+        logger: asValue(scope.cradle.logger.child({ tenant: resolved.tenant.slug })),
+      })
       ctx.state.tenant = resolved.tenant
       ctx.state.role = resolved.role
     }

@@ -34,7 +34,7 @@ export function Dashboard() {
             <Typography variant="h5" component="h2">
               {me.tenant.name}
             </Typography>
-            <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
+            <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
               <Typography color="text.secondary">Signed in as {me.name ?? me.email}</Typography>
               {me.role && <Chip size="small" label={me.role} />}
               {me.superAdmin && <Chip size="small" color="secondary" label="platform admin" />}
@@ -42,9 +42,16 @@ export function Dashboard() {
             {lists.length === 0 ? (
               <Alert severity="info">Your role has nothing to manage here yet.</Alert>
             ) : (
-              <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
+              <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
                 {lists.map((d) => (
-                  <Chip key={d.name} component={Link} to={`/${d.name}`} clickable label={d.options?.label ?? d.name} variant="outlined" />
+                  <Chip
+                    key={d.name}
+                    component={Link}
+                    to={`/${d.name}`}
+                    clickable
+                    label={d.options?.label ?? d.name}
+                    variant="outlined"
+                  />
                 ))}
               </Stack>
             )}

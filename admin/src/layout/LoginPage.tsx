@@ -11,7 +11,15 @@ export function LoginPage() {
   const login = useLogin()
   const error = new URLSearchParams(window.location.search).get('error')
   return (
-    <Box sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', bgcolor: 'background.default', p: 2 }}>
+    <Box
+      sx={{
+        minHeight: '100vh',
+        display: 'grid',
+        placeItems: 'center',
+        bgcolor: 'background.default',
+        p: 2,
+      }}
+    >
       <Card sx={{ width: '100%', maxWidth: 420 }}>
         <CardContent sx={{ display: 'grid', gap: 2, p: 4 }}>
           <Typography variant="h5" component="h1">
@@ -21,7 +29,12 @@ export function LoginPage() {
             Sign in to manage <strong>{window.location.hostname}</strong>.
           </Typography>
           {error && <Typography color="error">{error}</Typography>}
-          <Button variant="contained" size="large" startIcon={<LockOpenIcon />} onClick={() => void login({})}>
+          <Button
+            variant="contained"
+            size="large"
+            startIcon={<LockOpenIcon />}
+            onClick={() => void login({})}
+          >
             Sign in
           </Button>
         </CardContent>

@@ -15,7 +15,16 @@ export function Menu() {
     if (visible.length === 0) return []
     const header = open
       ? [
-          <ListSubheader key={`plugin:${plugin}`} disableSticky sx={{ lineHeight: '2.2em', mt: 1, textTransform: 'capitalize', background: 'transparent' }}>
+          <ListSubheader
+            key={`plugin:${plugin}`}
+            disableSticky
+            sx={{
+              lineHeight: '2.2em',
+              mt: 1,
+              textTransform: 'capitalize',
+              background: 'transparent',
+            }}
+          >
             {plugin}
           </ListSubheader>,
         ]

@@ -22,7 +22,10 @@ interface TenantInfo {
 
 /** The caller's tenants, named, with their domains (GET /api/v1/admin/panel/tenants). */
 async function myTenants(): Promise<(TenantInfo & { role: string })[]> {
-  const res = await fetch('/api/v1/admin/panel/tenants', { credentials: 'same-origin', headers: withTenant({ Accept: 'application/json' }) })
+  const res = await fetch('/api/v1/admin/panel/tenants', {
+    credentials: 'same-origin',
+    headers: withTenant({ Accept: 'application/json' }),
+  })
   return res.ok ? ((await res.json()) as (TenantInfo & { role: string })[]) : []
 }
 
@@ -38,7 +41,14 @@ export function TenantSwitcher() {
   const label = me.tenant ? `${me.tenant.name}${me.role ? ` · ${me.role}` : ''}` : 'No tenant'
   const several = me.memberships.length > 1 || me.superAdmin
   return (
-    <Button color="inherit" startIcon={<StoreIcon />} onClick={several ? () => navigate('/switch-tenant') : undefined} disabled={!several} sx={{ textTransform: 'none', '&.Mui-disabled': { color: 'inherit' } }} aria-label={`Tenant: ${label}`}>
+    <Button
+      color="inherit"
+      startIcon={<StoreIcon />}
+      onClick={several ? () => navigate('/switch-tenant') : undefined}
+      disabled={!several}
+      sx={{ textTransform: 'none', '&.Mui-disabled': { color: 'inherit' } }}
+      aria-label={`Tenant: ${label}`}
+    >
       {label}
     </Button>
   )
@@ -51,19 +61,32 @@ export function TenantSwitcher() {
  */
 export function SwitchTenantPage() {
   const { data: me, error } = useMe()
-  const { data: mine } = useQuery({ queryKey: ['oo', 'my-tenants'], queryFn: myTenants, enabled: !!me })
+  const { data: mine } = useQuery({
+    queryKey: ['oo', 'my-tenants'],
+    queryFn: myTenants,
+    enabled: !!me,
+  })
   // Platform super-admins may act on every tenant: list them all.
-  const { data: everyTenant } = useQuery({ queryKey: ['oo', 'every-tenant'], queryFn: allTenants, enabled: !!me?.superAdmin })
+  const { data: everyTenant } = useQuery({
+    queryKey: ['oo', 'every-tenant'],
+    queryFn: allTenants,
+    enabled: !!me?.superAdmin,
+  })
   const rows = [
     ...(mine ?? []).map((t) => ({ id: t.id, role: t.role, info: t as TenantInfo | null })),
-    ...(everyTenant ?? []).filter((x) => !mine?.some((t) => t.id === x.id)).map((x) => ({ id: x.id, role: 'platform admin', info: x as TenantInfo | null })),
+    ...(everyTenant ?? [])
+      .filter((x) => !mine?.some((t) => t.id === x.id))
+      .map((x) => ({ id: x.id, role: 'platform admin', info: x as TenantInfo | null })),
   ]
   const current = rows.find((r) => r.id === me?.tenant?.id)?.info
   const onTenantHost = !!current?.domains.includes(window.location.hostname)
   const open = (id: string, info: TenantInfo | null) => {
     if (onTenantHost) {
       const domain = info?.domains[0]
-      if (domain) window.location.assign(`${window.location.protocol}//${domain}${window.location.port ? `:${window.location.port}` : ''}/admin/`)
+      if (domain)
+        window.location.assign(
+          `${window.location.protocol}//${domain}${window.location.port ? `:${window.location.port}` : ''}/admin/`,
+        )
       return
     }
     selectTenant(id)
@@ -75,16 +98,30 @@ export function SwitchTenantPage() {
       <CardContent>
         {error && <Alert severity="error">{error.message}</Alert>}
         <Typography color="text.secondary" sx={{ mb: 1 }}>
-          {onTenantHost ? 'This panel belongs to the shop at this address. Open another shop on its own domain:' : 'Pick the tenant to manage:'}
+          {onTenantHost
+            ? 'This panel belongs to the shop at this address. Open another shop on its own domain:'
+            : 'Pick the tenant to manage:'}
         </Typography>
-        {me && rows.length === 0 && <Alert severity="info">You are not a member of any tenant.</Alert>}
+        {me && rows.length === 0 && (
+          <Alert severity="info">You are not a member of any tenant.</Alert>
+        )}
         <List>
           {rows.map(({ id, role, info }) => {
             const isCurrent = id === me?.tenant?.id
             const reachable = !onTenantHost || !!info?.domains[0]
             return (
-              <ListItemButton key={id} selected={isCurrent} disabled={isCurrent || !reachable} onClick={() => open(id, info)}>
-                <ListItemText primary={info?.name ?? (isCurrent ? me?.tenant?.name : `Tenant ${id.slice(0, 8)}`)} secondary={[role, info?.domains[0]].filter(Boolean).join(' · ')} />
+              <ListItemButton
+                key={id}
+                selected={isCurrent}
+                disabled={isCurrent || !reachable}
+                onClick={() => open(id, info)}
+              >
+                <ListItemText
+                  primary={
+                    info?.name ?? (isCurrent ? me?.tenant?.name : `Tenant ${id.slice(0, 8)}`)
+                  }
+                  secondary={[role, info?.domains[0]].filter(Boolean).join(' · ')}
+                />
               </ListItemButton>
             )
           })}
@@ -105,7 +142,13 @@ export function SwitchTenantPage() {
 }
 
 async function allTenants(): Promise<TenantInfo[]> {
-  const query = new URLSearchParams({ sort: JSON.stringify(['name', 'ASC']), range: JSON.stringify([0, 199]) })
-  const res = await fetch(`/api/v1/admin/tenants?${query}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+  const query = new URLSearchParams({
+    sort: JSON.stringify(['name', 'ASC']),
+    range: JSON.stringify([0, 199]),
+  })
+  const res = await fetch(`/api/v1/admin/tenants?${query}`, {
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  })
   return res.ok ? ((await res.json()) as TenantInfo[]) : []
 }

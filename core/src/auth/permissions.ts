@@ -19,7 +19,11 @@ export class PermissionMatrix {
 
   allows(role: string | undefined, permission: string): boolean {
     if (!this.#grants.has(permission)) {
-      throw new OoError('OO_PERMISSION_UNKNOWN', 500, `Permission "${permission}" is not declared by any plugin`)
+      throw new OoError(
+        'OO_PERMISSION_UNKNOWN',
+        500,
+        `Permission "${permission}" is not declared by any plugin`,
+      )
     }
     return role !== undefined && (this.#grants.get(permission)?.has(role) ?? false)
   }
@@ -31,7 +35,10 @@ export class PermissionMatrix {
 }
 
 /** The role a principal holds in the current tenant, or `public`/`guest` without a membership. */
-export function effectiveRole(principal: Principal | undefined, role: TenantRole | undefined): string {
+export function effectiveRole(
+  principal: Principal | undefined,
+  role: TenantRole | undefined,
+): string {
   if (role) return role
   if (!principal) return 'public'
   return principal.kind === 'user' ? 'public' : 'guest'
@@ -49,10 +56,19 @@ export function requirePermission(permission: string): Middleware<AppState> {
       throw new OoError('OO_UNAUTHENTICATED', 401, 'Sign in to use this route')
     }
     if (!ctx.state.tenant) {
-      throw new OoError('OO_TENANT_REQUIRED', 404, 'This route needs a tenant (shop domain or X-Tenant-ID)')
+      throw new OoError(
+        'OO_TENANT_REQUIRED',
+        404,
+        'This route needs a tenant (shop domain or X-Tenant-ID)',
+      )
     }
-    throw new OoError('OO_FORBIDDEN', 403, `Your role (${role}) lacks the permission ${permission}`, {
-      details: { permission, role },
-    })
+    throw new OoError(
+      'OO_FORBIDDEN',
+      403,
+      `Your role (${role}) lacks the permission ${permission}`,
+      {
+        details: { permission, role },
+      },
+    )
   }
 }

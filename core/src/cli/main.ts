@@ -35,7 +35,8 @@ async function bootWithProgress(config: OoConfig): Promise<Engine> {
   const progress = stepper('migrate')
   const engine = await boot(config, {
     logger: createLogger(process.env.LOG_LEVEL ?? 'info'),
-    onMigrationStep: ({ index, total, name, ms }) => progress.step(`${name} (${ms} ms)`, index, total),
+    onMigrationStep: ({ index, total, name, ms }) =>
+      progress.step(`${name} (${ms} ms)`, index, total),
   })
   return engine
 }
@@ -52,14 +53,30 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const engine = await bootWithProgress(await loadConfig())
     if (values.demo) await seedDemo(engine)
     const url = await engine.listen()
-    process.stdout.write(`OmniOrder listening on ${url}\n  try: curl -H 'Host: pizza.localhost' ${url}/api/v1/store/tenant\n`)
+    process.stdout.write(
+      `OmniOrder listening on ${url}\n  try: curl -H 'Host: pizza.localhost' ${url}/api/v1/store/tenant\n`,
+    )
     await stopOnSignals(engine, engine.container.cradle.logger)
   },
 
   async dev() {
     const tsxCli = resolve(import.meta.dirname, '../../../node_modules/tsx/dist/cli.mjs')
-    const child = spawn(process.execPath, [tsxCli, 'watch', '--clear-screen=false', '--exclude', '.oo/**', import.meta.filename, 'start', '--demo'], { stdio: 'inherit' })
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal))
+    const child = spawn(
+      process.execPath,
+      [
+        tsxCli,
+        'watch',
+        '--clear-screen=false',
+        '--exclude',
+        '.oo/**',
+        import.meta.filename,
+        'start',
+        '--demo',
+      ],
+      { stdio: 'inherit' },
+    )
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => child.kill(signal))
     await new Promise<void>((done) => child.once('exit', () => done()))
   },
 
@@ -71,12 +88,16 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       const raw = await loadConfig()
       const { sortPlugins } = await import('../plugins/plugin-graph.js')
       const folders = migrationFolders(sortPlugins(raw.plugins).map((p) => p.definition.migrations))
-      const applied = await migrateLatest(database, folders, ({ index, total, name, ms }) => progress.step(`${name} (${ms} ms)`, index, total))
+      const applied = await migrateLatest(database, folders, ({ index, total, name, ms }) =>
+        progress.step(`${name} (${ms} ms)`, index, total),
+      )
       const appPassword = process.env.OO_APP_DB_PASSWORD
       if (appPassword) {
         // ALTER ROLE takes no bind parameters; a doubled quote is the complete escape under
         // standard_conforming_strings (on by default since PostgreSQL 9.1).
-        await database.asOwner((knex) => knex.raw(`alter role ${APP_ROLE} password '${appPassword.replaceAll("'", "''")}'`))
+        await database.asOwner((knex) =>
+          knex.raw(`alter role ${APP_ROLE} password '${appPassword.replaceAll("'", "''")}'`),
+        )
         progress.step(`password set for ${APP_ROLE}`)
       }
       progress.done(applied.length ? `${applied.length} applied` : 'already up to date')
@@ -100,13 +121,23 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { domain: { type: 'string', multiple: true }, name: { type: 'string' }, owner: { type: 'string' }, theme: { type: 'string' } },
+      options: {
+        domain: { type: 'string', multiple: true },
+        name: { type: 'string' },
+        owner: { type: 'string' },
+        theme: { type: 'string' },
+      },
     })
     const [action, slug] = positionals
-    if (action !== 'create' || !slug || !values.domain?.length) throw new Error('Usage: oo tenant create <slug> --domain <host> [--name N] [--owner EMAIL]')
+    if (action !== 'create' || !slug || !values.domain?.length)
+      throw new Error('Usage: oo tenant create <slug> --domain <host> [--name N] [--owner EMAIL]')
     const engine = await bootWithProgress(await loadConfig())
     try {
-      const cradle = engine.container.cradle as unknown as { provisioningService: { provision(r: object): Promise<{ status: string; tenantId: string | null }> } }
+      const cradle = engine.container.cradle as unknown as {
+        provisioningService: {
+          provision(r: object): Promise<{ status: string; tenantId: string | null }>
+        }
+      }
       const result = await cradle.provisioningService.provision({
         operationId: `cli-${slug}-${values.domain.join(',')}`,
         slug,
@@ -122,12 +153,18 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   },
 
   async demo(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { yes: { type: 'boolean', default: false } } })
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { yes: { type: 'boolean', default: false } },
+    })
     if (positionals[0] !== 'reset') throw new Error('Usage: oo demo reset [--yes]')
     if (!values.yes) {
       if (!process.stdin.isTTY) throw new Error('Refusing to wipe without confirmation: pass --yes')
       const rl = createInterface({ input: process.stdin, output: process.stdout })
-      const answer = await rl.question('This deletes ALL tenant data (platform users are kept). Type "reset" to continue: ')
+      const answer = await rl.question(
+        'This deletes ALL tenant data (platform users are kept). Type "reset" to continue: ',
+      )
       rl.close()
       if (answer.trim() !== 'reset') throw new Error('Aborted')
     }

@@ -3,7 +3,9 @@ export function stepper(label: string, out: NodeJS.WritableStream = process.stdo
   const started = performance.now()
   return {
     step(message: string, index?: number, total?: number) {
-      out.write(`${label} ${index !== undefined && total !== undefined ? `[${index}/${total}] ` : '· '}${message}\n`)
+      out.write(
+        `${label} ${index !== undefined && total !== undefined ? `[${index}/${total}] ` : '· '}${message}\n`,
+      )
     },
     done(message = 'done') {
       out.write(`${label} ✓ ${message} in ${Math.round(performance.now() - started)} ms\n`)

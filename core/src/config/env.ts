@@ -54,6 +54,11 @@ export const env = {
   /** A comma-separated list. */
   list(name: string, fallback: string[] = []): string[] {
     const raw = read(name)
-    return raw === undefined ? fallback : raw.split(',').map((s) => s.trim()).filter(Boolean)
+    return raw === undefined
+      ? fallback
+      : raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
   },
 }

@@ -1,4 +1,12 @@
-import { asClass, asFunction, asValue, AwilixResolutionError, createContainer, InjectionMode, type AwilixContainer } from 'awilix'
+import {
+  asClass,
+  asFunction,
+  asValue,
+  AwilixResolutionError,
+  createContainer,
+  InjectionMode,
+  type AwilixContainer,
+} from 'awilix'
 import { AuthRegistry } from '../auth/principal.js'
 import { PermissionMatrix } from '../auth/permissions.js'
 import type { ResolvedConfig } from '../boot-config.js'
@@ -23,7 +31,12 @@ function tenantOf(cradle: RequestCradle): Tenant | null {
 }
 
 /** Strict root container with the kernel's registrations. Tenant-bound things are scoped only. */
-export function createRootContainer(deps: { config: ResolvedConfig; logger: Logger; database: Database; redis: Redis | null }): AwilixContainer<Cradle> {
+export function createRootContainer(deps: {
+  config: ResolvedConfig
+  logger: Logger
+  database: Database
+  redis: Redis | null
+}): AwilixContainer<Cradle> {
   const container = createContainer<Cradle>({ injectionMode: InjectionMode.PROXY, strict: true })
   container.register({
     config: asValue(deps.config),
@@ -35,11 +48,17 @@ export function createRootContainer(deps: { config: ResolvedConfig; logger: Logg
     permissions: asClass(PermissionMatrix).singleton(),
     healthChecks: asClass(HealthChecks).singleton(),
     scopes: asValue(new ScopeRunner(container)),
-    eventBus: asFunction((c: RequestCradle) => new ScopedEventBus(c.database, c.outbox, () => tenantOf(c)?.id ?? null)).scoped(),
+    eventBus: asFunction(
+      (c: RequestCradle) => new ScopedEventBus(c.database, c.outbox, () => tenantOf(c)?.id ?? null),
+    ).scoped(),
     db: asFunction((c: RequestCradle) => {
       const tenant = tenantOf(c)
       if (!tenant) {
-        throw new OoError('OO_TENANT_REQUIRED', 404, 'This needs a tenant: call through a shop domain, or send X-Tenant-ID for a tenant you belong to')
+        throw new OoError(
+          'OO_TENANT_REQUIRED',
+          404,
+          'This needs a tenant: call through a shop domain, or send X-Tenant-ID for a tenant you belong to',
+        )
       }
       return new TenantDb({ database: c.database, tenant, eventBus: c.eventBus, outbox: c.outbox })
     }).scoped(),

@@ -14,7 +14,11 @@ export class ScopeRunner {
     this.#root = root
   }
 
-  run<T>(tenantId: string | null, fn: (scope: AwilixContainer<RequestCradle>) => Promise<T>, principal: Principal | null = null): Promise<T> {
+  run<T>(
+    tenantId: string | null,
+    fn: (scope: AwilixContainer<RequestCradle>) => Promise<T>,
+    principal: Principal | null = null,
+  ): Promise<T> {
     return withScope(this.#root, tenantId, fn, principal)
   }
 }

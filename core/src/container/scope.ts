@@ -3,7 +3,10 @@ import type { Principal } from '../auth/principal.js'
 import type { Cradle, RequestCradle, Tenant } from './cradle.js'
 
 /** A fresh scope with no tenant and no principal yet. The caller must dispose it. */
-export function createScope(root: AwilixContainer<Cradle>, principal: Principal | null = null): AwilixContainer<RequestCradle> {
+export function createScope(
+  root: AwilixContainer<Cradle>,
+  principal: Principal | null = null,
+): AwilixContainer<RequestCradle> {
   const scope = root.createScope<RequestCradle>()
   scope.register({ principal: asValue(principal) })
   return scope
@@ -26,7 +29,11 @@ export async function withScope<T>(
   const scope = createScope(root, principal)
   try {
     if (tenantId) {
-      const tenant = (await root.cradle.tenantResolver?.byId(tenantId)) ?? { id: tenantId, slug: tenantId, name: tenantId }
+      const tenant = (await root.cradle.tenantResolver?.byId(tenantId)) ?? {
+        id: tenantId,
+        slug: tenantId,
+        name: tenantId,
+      }
       bindTenantToScope(scope, tenant)
     }
     const result = await fn(scope)

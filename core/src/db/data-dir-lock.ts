@@ -26,7 +26,11 @@ export function lockDataDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const owner = Number(readFileSync(file, 'utf8'))
       if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new OoError('OO_DATA_DIR_LOCKED', 500, `${dir} is in use by process ${owner}; stop it or set OO_DATA_DIR`)
+        throw new OoError(
+          'OO_DATA_DIR_LOCKED',
+          500,
+          `${dir} is in use by process ${owner}; stop it or set OO_DATA_DIR`,
+        )
       }
       rmSync(file, { force: true })
     }

@@ -20,14 +20,22 @@ export class Database {
   readonly #owner: Knex | null
   readonly #release: () => Promise<void> | void
 
-  private constructor(kind: 'pg' | 'pglite', app: Knex, owner: Knex | null, release: () => Promise<void> | void) {
+  private constructor(
+    kind: 'pg' | 'pglite',
+    app: Knex,
+    owner: Knex | null,
+    release: () => Promise<void> | void,
+  ) {
     this.kind = kind
     this.app = app
     this.#owner = owner
     this.#release = release
   }
 
-  static async connect(config: ResolvedConfig['database'], opts: { pglite?: PGlite } = {}): Promise<Database> {
+  static async connect(
+    config: ResolvedConfig['database'],
+    opts: { pglite?: PGlite } = {},
+  ): Promise<Database> {
     if (config.url) {
       const owner = knexFactory({ client: 'pg', connection: config.url, pool: { min: 0, max: 2 } })
       const app = knexFactory({
@@ -39,19 +47,28 @@ export class Database {
           // Without a dedicated login for oo_app, the owner login drops to oo_app for the session.
           afterCreate: config.appUrl
             ? undefined
-            : (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, c: unknown) => void) =>
-                conn.query(`set role ${APP_ROLE}`, (err) => done(err, conn)),
+            : (
+                conn: { query: (sql: string, cb: (err: Error | null) => void) => void },
+                done: (err: Error | null, c: unknown) => void,
+              ) => conn.query(`set role ${APP_ROLE}`, (err) => done(err, conn)),
         },
       })
       return new Database('pg', app, owner, () => undefined)
     }
     const unlock = opts.pglite ? () => undefined : lockDataDir(config.dataDir)
-    const pglite = opts.pglite ?? (await openPglite(config.dataDir).catch((err: unknown) => {
-      unlock()
-      throw err
-    }))
+    const pglite =
+      opts.pglite ??
+      (await openPglite(config.dataDir).catch((err: unknown) => {
+        unlock()
+        throw err
+      }))
     // One connection: a query outside an open transaction would wait for it forever, so fail fast.
-    const app = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: () => ({ pglite }) as object, acquireConnectionTimeout: 5000 })
+    const app = knexFactory({
+      client: ClientPgLite,
+      dialect: 'postgres',
+      connection: () => ({ pglite }) as object,
+      acquireConnectionTimeout: 5000,
+    })
     return new Database('pglite', app, null, async () => {
       if (!pglite.closed) await pglite.close()
       unlock()

@@ -20,7 +20,9 @@ function listMigrations(folders: readonly URL[]): MigrationFile[] {
   const files: MigrationFile[] = []
   for (const folder of folders) {
     const dir = fileURLToPath(folder)
-    const names = readdirSync(dir).filter((f) => /^\d{14}_.+\.ts$/.test(f) && !f.endsWith('.d.ts')).sort()
+    const names = readdirSync(dir)
+      .filter((f) => /^\d{14}_.+\.ts$/.test(f) && !f.endsWith('.d.ts'))
+      .sort()
     for (const name of names) {
       // knex records only the file name, so it must be unique across all folders.
       if (seen.has(name)) throw new Error(`Migration name ${name} appears in two folders`)
@@ -45,13 +47,16 @@ export interface MigrationStatus {
   pending: string[]
 }
 
-export async function migrationStatus(db: Database, folders: readonly URL[]): Promise<MigrationStatus> {
+export async function migrationStatus(
+  db: Database,
+  folders: readonly URL[],
+): Promise<MigrationStatus> {
   const files = listMigrations(folders)
   return db.asOwner(async (knex) => {
-    const [done, pending] = (await knex.migrate.list({ migrationSource: migrationSource(files), disableMigrationsListValidation: true })) as [
-      { name: string }[],
-      MigrationFile[],
-    ]
+    const [done, pending] = (await knex.migrate.list({
+      migrationSource: migrationSource(files),
+      disableMigrationsListValidation: true,
+    })) as [{ name: string }[], MigrationFile[]]
     return { done: done.map((d) => d.name), pending: pending.map((p) => p.name) }
   })
 }
@@ -60,19 +65,28 @@ export async function migrationStatus(db: Database, folders: readonly URL[]): Pr
 export async function migrateLatest(
   db: Database,
   folders: readonly URL[],
-  onStep: (step: { index: number; total: number; name: string; ms: number }) => void = () => undefined,
+  onStep: (step: { index: number; total: number; name: string; ms: number }) => void = () =>
+    undefined,
 ): Promise<string[]> {
   const files = listMigrations(folders)
   return db.asOwner(async (knex) => {
     // A plugin taken out of oo.config.ts leaves its applied migrations behind: not an error.
-    const config = { migrationSource: migrationSource(files), disableMigrationsListValidation: true }
+    const config = {
+      migrationSource: migrationSource(files),
+      disableMigrationsListValidation: true,
+    }
     const [, pending] = (await knex.migrate.list(config)) as [unknown[], MigrationFile[]]
     const applied: string[] = []
     for (const [i, file] of pending.entries()) {
       const started = performance.now()
       await knex.migrate.up({ ...config, name: file.name })
       applied.push(file.name)
-      onStep({ index: i + 1, total: pending.length, name: file.name, ms: Math.round(performance.now() - started) })
+      onStep({
+        index: i + 1,
+        total: pending.length,
+        name: file.name,
+        ms: Math.round(performance.now() - started),
+      })
     }
     return applied
   })

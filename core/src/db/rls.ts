@@ -10,14 +10,21 @@ export const CURRENT_TENANT_SQL = `nullif(current_setting('app.tenant_id', true)
  * keeps a maintenance policy (FORCE would otherwise lock it out of its own tables, e.g. in
  * SECURITY DEFINER look-ups and `oo demo reset`).
  */
-export async function enableTenantRls(knex: Knex, table: string, column = 'tenant_id'): Promise<void> {
+export async function enableTenantRls(
+  knex: Knex,
+  table: string,
+  column = 'tenant_id',
+): Promise<void> {
   await knex.raw(`alter table ?? enable row level security`, [table])
   await knex.raw(`alter table ?? force row level security`, [table])
   await knex.raw(
     `create policy ${table}_tenant_isolation on ?? to ${APP_ROLE} using (?? = ${CURRENT_TENANT_SQL}) with check (?? = ${CURRENT_TENANT_SQL})`,
     [table, column, column],
   )
-  await knex.raw(`create policy ${table}_owner_maintenance on ?? to current_user using (true) with check (true)`, [table])
+  await knex.raw(
+    `create policy ${table}_owner_maintenance on ?? to current_user using (true) with check (true)`,
+    [table],
+  )
   await knex.raw(`grant select, insert, update, delete on ?? to ${APP_ROLE}`, [table])
 }
 
@@ -25,7 +32,11 @@ export async function enableTenantRls(knex: Knex, table: string, column = 'tenan
  * Creates a tenant table: `id uuid` primary key, `tenant_id` first after it (cascading from
  * tenants), timestamps, then RLS. `build` adds the plugin's own columns.
  */
-export async function createTenantTable(knex: Knex, table: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {
+export async function createTenantTable(
+  knex: Knex,
+  table: string,
+  build: (t: Knex.CreateTableBuilder) => void,
+): Promise<void> {
   await knex.schema.createTable(table, (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'))
     t.uuid('tenant_id').notNullable().references('id').inTable('tenants').onDelete('CASCADE')
@@ -38,6 +49,10 @@ export async function createTenantTable(knex: Knex, table: string, build: (t: Kn
 }
 
 /** Grants the engine role plain access to a platform (non-tenant) table. */
-export async function grantPlatformTable(knex: Knex, table: string, privileges = 'select, insert, update, delete'): Promise<void> {
+export async function grantPlatformTable(
+  knex: Knex,
+  table: string,
+  privileges = 'select, insert, update, delete',
+): Promise<void> {
   await knex.raw(`grant ${privileges} on ?? to ${APP_ROLE}`, [table])
 }

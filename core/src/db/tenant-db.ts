@@ -16,7 +16,17 @@ export class TenantDb {
   readonly #events: ScopedEventBus
   readonly #outbox: OutboxDispatcher
 
-  constructor({ database, tenant, eventBus, outbox }: { database: Database; tenant: Tenant; eventBus: ScopedEventBus; outbox: OutboxDispatcher }) {
+  constructor({
+    database,
+    tenant,
+    eventBus,
+    outbox,
+  }: {
+    database: Database
+    tenant: Tenant
+    eventBus: ScopedEventBus
+    outbox: OutboxDispatcher
+  }) {
     this.#database = database
     this.tenantId = tenant.id
     this.#events = eventBus
@@ -43,7 +53,11 @@ export class TenantDb {
 }
 
 /** Binds a transaction to a tenant: the setting RLS reads and, on PGlite, the restricted role. */
-export async function bindTenant(trx: Knex.Transaction, kind: Database['kind'], tenantId: string): Promise<void> {
+export async function bindTenant(
+  trx: Knex.Transaction,
+  kind: Database['kind'],
+  tenantId: string,
+): Promise<void> {
   if (kind === 'pglite') await trx.raw('set local role oo_app')
   await trx.raw(`select set_config('app.tenant_id', ?, true)`, [tenantId])
 }

@@ -28,7 +28,11 @@ export class ScopedEventBus {
     this.#currentTenantId = currentTenantId
   }
 
-  emit<E extends keyof EventMap>(name: E, payload: EventMap[E], opts: { tenantId?: string | null } = {}): void {
+  emit<E extends keyof EventMap>(
+    name: E,
+    payload: EventMap[E],
+    opts: { tenantId?: string | null } = {},
+  ): void {
     const tenantId = opts.tenantId === undefined ? this.#currentTenantId() : opts.tenantId
     this.#pending.push({ id: randomUUID(), name: String(name), tenantId, payload })
   }
@@ -64,8 +68,16 @@ export class ScopedEventBus {
   }
 }
 
-async function insertOutboxRows(knex: Knex | Knex.Transaction, events: PendingEvent[]): Promise<void> {
+async function insertOutboxRows(
+  knex: Knex | Knex.Transaction,
+  events: PendingEvent[],
+): Promise<void> {
   await knex('oo_outbox').insert(
-    events.map((e) => ({ event_id: e.id, tenant_id: e.tenantId, name: e.name, payload: JSON.stringify(e.payload) })),
+    events.map((e) => ({
+      event_id: e.id,
+      tenant_id: e.tenantId,
+      name: e.name,
+      payload: JSON.stringify(e.payload),
+    })),
   )
 }

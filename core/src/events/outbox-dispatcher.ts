@@ -49,7 +49,13 @@ export class OutboxDispatcher {
     this.#handlers.set(name, list)
   }
 
-  start(opts: { database: Database; root: AwilixContainer<Cradle>; logger: Logger; pollIntervalMs: number; autoDispatch: boolean }): void {
+  start(opts: {
+    database: Database
+    root: AwilixContainer<Cradle>
+    logger: Logger
+    pollIntervalMs: number
+    autoDispatch: boolean
+  }): void {
     this.#database = opts.database
     this.#root = opts.root
     this.#logger = opts.logger
@@ -124,10 +130,13 @@ export class OutboxDispatcher {
       const rows = await this.#claim()
       // Tenants do not wait for each other; within a tenant, events keep their commit order.
       const byTenant = new Map<string | null, OutboxRow[]>()
-      for (const row of rows) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row])
-      await Promise.all([...byTenant.values()].map(async (list) => {
-        for (const row of list) await this.#deliver(row)
-      }))
+      for (const row of rows)
+        byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row])
+      await Promise.all(
+        [...byTenant.values()].map(async (list) => {
+          for (const row of list) await this.#deliver(row)
+        }),
+      )
       if (rows.length < BATCH) return
     }
   }
@@ -159,23 +168,39 @@ export class OutboxDispatcher {
     }
     try {
       for (const { plugin, handler } of this.#handlers.get(row.name) ?? []) {
-        await withScope(this.#root!, row.tenant_id, async (scope: AwilixContainer<RequestCradle>) => {
-          try {
-            await handler({ event, scope })
-          } catch (err) {
-            throw Object.assign(new Error(`${plugin} failed to handle ${row.name}`), { cause: err })
-          }
-        })
+        await withScope(
+          this.#root!,
+          row.tenant_id,
+          async (scope: AwilixContainer<RequestCradle>) => {
+            try {
+              await handler({ event, scope })
+            } catch (err) {
+              throw Object.assign(new Error(`${plugin} failed to handle ${row.name}`), {
+                cause: err,
+              })
+            }
+          },
+        )
       }
-      await db.app('oo_outbox').where({ id: row.id, claimed_by: this.#workerId }).update({ dispatched_at: db.app.fn.now() })
+      await db
+        .app('oo_outbox')
+        .where({ id: row.id, claimed_by: this.#workerId })
+        .update({ dispatched_at: db.app.fn.now() })
       this.delivered++
     } catch (err) {
       const failed = row.attempts >= MAX_ATTEMPTS
-      this.#logger?.error({ err, event: row.name, eventId: row.event_id, attempts: row.attempts, failed }, 'event handler failed')
+      this.#logger?.error(
+        { err, event: row.name, eventId: row.event_id, attempts: row.attempts, failed },
+        'event handler failed',
+      )
       await db.app.raw(
         `update oo_outbox set claimed_until = null, last_error = ?, failed_at = ${failed ? 'now()' : 'null'},
            available_at = now() + (? * interval '1 second') where id = ?`,
-        [String((err as Error).cause ?? err).slice(0, 2000), 2 ** Math.min(row.attempts, 8), row.id],
+        [
+          String((err as Error).cause ?? err).slice(0, 2000),
+          2 ** Math.min(row.attempts, 8),
+          row.id,
+        ],
       )
     }
   }

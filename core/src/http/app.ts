@@ -18,7 +18,9 @@ export const API_PREFIX = '/api/v1'
 function scopePerRequest(root: AwilixContainer<Cradle>): Middleware<AppState> {
   return async function scopePerRequest(ctx, next) {
     const scope = createScope(root)
-    scope.register({ logger: asValue(root.cradle.logger.child({ requestId: ctx.state.requestId })) })
+    scope.register({
+      logger: asValue(root.cradle.logger.child({ requestId: ctx.state.requestId })),
+    })
     ctx.state.scope = scope
     try {
       await next()
@@ -32,7 +34,9 @@ function scopePerRequest(root: AwilixContainer<Cradle>): Middleware<AppState> {
 /** Verifies credentials through the registered authenticators; anonymous callers pass through. */
 function authenticate(): Middleware<AppState> {
   return async function authenticate(ctx, next) {
-    const principal = await ctx.state.scope.cradle.authRegistry.authenticate(credentialsFromRequest(ctx))
+    const principal = await ctx.state.scope.cradle.authRegistry.authenticate(
+      credentialsFromRequest(ctx),
+    )
     if (principal) {
       ctx.state.principal = principal
       ctx.state.scope.register({ principal: asValue(principal) })
@@ -79,14 +83,22 @@ export function createApp(opts: {
   app.use(metrics.middleware(logger)) // outside the error handler, so it records the final status
   app.use(errorHandler(logger))
   app.use(securityHeaders())
-  app.use(cors((host) => root.cradle.tenantResolver?.isKnownHost(host) ?? Promise.resolve(false), http.corsOrigins))
+  app.use(
+    cors(
+      (host) => root.cradle.tenantResolver?.isKnownHost(host) ?? Promise.resolve(false),
+      http.corsOrigins,
+    ),
+  )
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: http.bodyLimit, encoding: 'utf-8' }))
   app.use(scopePerRequest(root))
   app.use(authenticate())
   for (const mw of opts.pluginMiddleware) app.use(mw)
   const core = coreRoutes(root, metrics)
   app.use(core.routes())
-  for (const [area, routers] of [['admin', opts.adminRouters], ['store', opts.storeRouters]] as const) {
+  for (const [area, routers] of [
+    ['admin', opts.adminRouters],
+    ['store', opts.storeRouters],
+  ] as const) {
     const parent = new Router<AppState>({ prefix: `${API_PREFIX}/${area}` })
     for (const router of routers) parent.use(router.routes(), router.allowedMethods())
     app.use(parent.routes())

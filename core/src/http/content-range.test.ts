@@ -6,12 +6,22 @@ const opts = { sortable: ['name', 'id'], filter: z.object({ q: z.string().option
 
 describe('parseListQuery', () => {
   it('reads the ra-data-simple-rest dialect', () => {
-    const q = parseListQuery({ sort: '["name","DESC"]', range: '[10,19]', filter: '{"q":"kale"}' }, opts)
-    expect(q).toEqual({ sort: { field: 'name', order: 'desc' }, range: { start: 10, end: 19 }, filter: { q: 'kale' } })
+    const q = parseListQuery(
+      { sort: '["name","DESC"]', range: '[10,19]', filter: '{"q":"kale"}' },
+      opts,
+    )
+    expect(q).toEqual({
+      sort: { field: 'name', order: 'desc' },
+      range: { start: 10, end: 19 },
+      filter: { q: 'kale' },
+    })
   })
 
   it('defaults to the first sortable field and 25 rows', () => {
-    expect(parseListQuery({}, opts)).toMatchObject({ sort: { field: 'name', order: 'asc' }, range: { start: 0, end: 24 } })
+    expect(parseListQuery({}, opts)).toMatchObject({
+      sort: { field: 'name', order: 'asc' },
+      range: { start: 0, end: 24 },
+    })
   })
 
   it('refuses sorting by a column outside the allow-list', () => {

@@ -19,7 +19,13 @@ export function errorHandler(logger: Logger): Middleware<AppState> {
       await next()
       if (ctx.status === 404 && ctx.body === undefined) {
         ctx.status = 404
-        ctx.body = { error: { code: 'OO_NOT_FOUND', message: `No route for ${ctx.method} ${ctx.path}`, requestId: ctx.state.requestId } }
+        ctx.body = {
+          error: {
+            code: 'OO_NOT_FOUND',
+            message: `No route for ${ctx.method} ${ctx.path}`,
+            requestId: ctx.state.requestId,
+          },
+        }
       }
     } catch (err) {
       const requestId = ctx.state.requestId
@@ -27,10 +33,22 @@ export function errorHandler(logger: Logger): Middleware<AppState> {
       let body: ErrorBody
       if (isOoError(err)) {
         status = err.status
-        body = { error: { code: err.code, message: err.message, field: err.field, details: err.details, requestId } }
+        body = {
+          error: {
+            code: err.code,
+            message: err.message,
+            field: err.field,
+            details: err.details,
+            requestId,
+          },
+        }
       } else if (err instanceof ZodError) {
         status = 400
-        const issues = err.issues.map((i) => ({ field: fieldOf(i.path), code: i.code, message: i.message }))
+        const issues = err.issues.map((i) => ({
+          field: fieldOf(i.path),
+          code: i.code,
+          message: i.message,
+        }))
         const first = issues[0]
         body = {
           error: {
@@ -44,19 +62,32 @@ export function errorHandler(logger: Logger): Middleware<AppState> {
       } else if (isHttpError(err) && err.status < 500) {
         // Thrown by koa itself and the body parser (malformed JSON, body too large).
         status = err.status
-        const code = err.status === 413 ? 'OO_BODY_TOO_LARGE' : err.status === 415 ? 'OO_UNSUPPORTED_MEDIA_TYPE' : 'OO_BAD_REQUEST'
+        const code =
+          err.status === 413
+            ? 'OO_BODY_TOO_LARGE'
+            : err.status === 415
+              ? 'OO_UNSUPPORTED_MEDIA_TYPE'
+              : 'OO_BAD_REQUEST'
         body = { error: { code, message: err.expose ? err.message : 'Bad request', requestId } }
       } else {
         body = { error: { code: 'OO_INTERNAL', message: 'Internal error', requestId } }
       }
       if (status >= 500) {
         const log = ctx.state.scope?.cradle.logger ?? logger
-        log.error({ err, requestId, tenant: ctx.state.tenant?.id, route: ctx._matchedRoute }, 'request failed')
-        if (isOoError(err) && err.status >= 500 && err.code !== 'OO_INTERNAL') body.error = { code: err.code, message: err.message, requestId }
+        log.error(
+          { err, requestId, tenant: ctx.state.tenant?.id, route: ctx._matchedRoute },
+          'request failed',
+        )
+        if (isOoError(err) && err.status >= 500 && err.code !== 'OO_INTERNAL')
+          body.error = { code: err.code, message: err.message, requestId }
       }
       ctx.status = status
       ctx.body = body
-      if (status === 429 && isOoError(err) && typeof (err.details as { retryAfter?: number })?.retryAfter === 'number') {
+      if (
+        status === 429 &&
+        isOoError(err) &&
+        typeof (err.details as { retryAfter?: number })?.retryAfter === 'number'
+      ) {
         ctx.set('Retry-After', String((err.details as { retryAfter: number }).retryAfter))
       }
     }
@@ -64,5 +95,9 @@ export function errorHandler(logger: Logger): Middleware<AppState> {
 }
 
 function isHttpError(err: unknown): err is { status: number; expose?: boolean; message: string } {
-  return typeof err === 'object' && err !== null && typeof (err as { status?: unknown }).status === 'number'
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { status?: unknown }).status === 'number'
+  )
 }

@@ -6,7 +6,9 @@ export class HealthChecks {
     this.#checks.set(name, check)
   }
 
-  async run(timeoutMs = 2000): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string; ms: number }> }> {
+  async run(
+    timeoutMs = 2000,
+  ): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string; ms: number }> }> {
     const entries = await Promise.all(
       [...this.#checks].map(async ([name, check]) => {
         const started = performance.now()
@@ -15,12 +17,22 @@ export class HealthChecks {
           await Promise.race([
             check(),
             new Promise((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
+              timer = setTimeout(
+                () => reject(new Error(`timed out after ${timeoutMs} ms`)),
+                timeoutMs,
+              )
             }),
           ])
           return [name, { ok: true, ms: Math.round(performance.now() - started) }] as const
         } catch (err) {
-          return [name, { ok: false, error: (err as Error).message, ms: Math.round(performance.now() - started) }] as const
+          return [
+            name,
+            {
+              ok: false,
+              error: (err as Error).message,
+              ms: Math.round(performance.now() - started),
+            },
+          ] as const
         } finally {
           clearTimeout(timer)
         }

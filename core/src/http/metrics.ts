@@ -46,7 +46,18 @@ export class Metrics {
         const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched'
         const seconds = end({ method: ctx.method, route, status: String(ctx.status) })
         if (logger.isLevelEnabled('info')) {
-          logger.info({ requestId: ctx.state.requestId, tenant: ctx.state.tenant?.slug, method: ctx.method, route, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request')
+          logger.info(
+            {
+              requestId: ctx.state.requestId,
+              tenant: ctx.state.tenant?.slug,
+              method: ctx.method,
+              route,
+              path: ctx.path,
+              status: ctx.status,
+              ms: Math.round(seconds * 1000),
+            },
+            'request',
+          )
         }
       }
     }

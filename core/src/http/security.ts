@@ -17,7 +17,10 @@ export function securityHeaders(): Middleware<AppState> {
  * CORS that allows exactly the registered tenant domains (plus configured extras), with
  * credentials, and exposes Content-Range so react-admin's data provider can read totals.
  */
-export function cors(isAllowedHost: (host: string) => Promise<boolean>, extraOrigins: string[]): Middleware<AppState> {
+export function cors(
+  isAllowedHost: (host: string) => Promise<boolean>,
+  extraOrigins: string[],
+): Middleware<AppState> {
   const extras = new Set(extraOrigins)
   return async function cors(ctx, next) {
     const origin = ctx.get('origin')
@@ -39,7 +42,10 @@ export function cors(isAllowedHost: (host: string) => Promise<boolean>, extraOri
     if (ctx.method === 'OPTIONS' && ctx.get('access-control-request-method')) {
       if (allowed) {
         ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE')
-        ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Tenant-ID, X-CSRF-Token, Idempotency-Key, X-Request-Id')
+        ctx.set(
+          'Access-Control-Allow-Headers',
+          'Authorization, Content-Type, X-Tenant-ID, X-CSRF-Token, Idempotency-Key, X-Request-Id',
+        )
         ctx.set('Access-Control-Max-Age', '600')
       }
       ctx.status = 204

@@ -7,7 +7,12 @@ import type { Context } from 'koa'
  * Sends `rel` from inside `root` (never outside it: `..` and NUL are refused), with
  * Last-Modified/304 and the given Cache-Control. Returns false when there is no such file.
  */
-export async function sendStaticFile(ctx: Context, root: string, rel: string, cacheControl: string): Promise<boolean> {
+export async function sendStaticFile(
+  ctx: Context,
+  root: string,
+  rel: string,
+  cacheControl: string,
+): Promise<boolean> {
   let decoded: string
   try {
     decoded = decodeURIComponent(rel)

@@ -50,7 +50,10 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
    * socket.io namespaces, e.g. `{ '/kitchen': { permission: 'kds.read', setup: kitchenNamespace } }`.
    * Core authenticates each socket, checks `permission` and joins the tenant room before `setup` sees it.
    */
-  sockets?: Record<`/${string}`, SocketSetup<z.output<S>> | { permission?: string; setup: SocketSetup<z.output<S>> }>
+  sockets?: Record<
+    `/${string}`,
+    SocketSetup<z.output<S>> | { permission?: string; setup: SocketSetup<z.output<S>> }
+  >
   /** react-admin resources module, relative to the plugin folder. */
   admin?: { entry: string }
   /** Demo data for `oo seed --demo`, run in dependency order. Must be idempotent. */
@@ -71,7 +74,9 @@ export type PluginFactory<S extends z.ZodType> = ((options?: z.input<S>) => Plug
 }
 
 /** Declares a plugin. Returns the typed factory used in oo.config.ts: `orders({ ... })`. */
-export function definePlugin<S extends z.ZodType = z.ZodType>(definition: PluginDefinition<S>): PluginFactory<S> {
+export function definePlugin<S extends z.ZodType = z.ZodType>(
+  definition: PluginDefinition<S>,
+): PluginFactory<S> {
   const factory = (options?: z.input<S>): PluginInstance => ({
     definition: definition as unknown as PluginDefinition,
     options,

@@ -9,7 +9,8 @@ const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
-    if (statSync(path).isDirectory()) return name === 'test' || name === 'node_modules' ? [] : sourceFiles(path)
+    if (statSync(path).isDirectory())
+      return name === 'test' || name === 'node_modules' ? [] : sourceFiles(path)
     return /\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : []
   })
 }
@@ -19,14 +20,17 @@ function sourceFiles(dir: string): string[] {
 describe('plugin boundaries', () => {
   it('no plugin imports another plugin’s internals', () => {
     const offences: string[] = []
-    for (const plugin of readdirSync(PLUGINS).filter((p) => statSync(join(PLUGINS, p)).isDirectory())) {
+    for (const plugin of readdirSync(PLUGINS).filter((p) =>
+      statSync(join(PLUGINS, p)).isDirectory(),
+    )) {
       for (const file of sourceFiles(join(PLUGINS, plugin))) {
         for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
           const spec = match[1] ?? match[2]!
           if (!spec.startsWith('.')) continue
           const target = relative(PLUGINS, resolve(dirname(file), spec))
           const owner = target.split(sep)[0]
-          if (!target.startsWith('..') && owner !== plugin) offences.push(`${relative(PLUGINS, file)} imports ${spec}`)
+          if (!target.startsWith('..') && owner !== plugin)
+            offences.push(`${relative(PLUGINS, file)} imports ${spec}`)
         }
       }
     }

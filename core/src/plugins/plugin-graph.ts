@@ -15,7 +15,11 @@ export function sortPlugins(plugins: readonly PluginInstance[]): PluginInstance[
   for (const plugin of plugins) {
     for (const dep of plugin.definition.dependsOn ?? []) {
       if (!byName.has(dep)) {
-        throw new OoError('OO_PLUGIN_DEPENDENCY_MISSING', 500, `${plugin.definition.name} depends on "${dep}", which is not in oo.config.ts`)
+        throw new OoError(
+          'OO_PLUGIN_DEPENDENCY_MISSING',
+          500,
+          `${plugin.definition.name} depends on "${dep}", which is not in oo.config.ts`,
+        )
       }
     }
   }
@@ -23,7 +27,9 @@ export function sortPlugins(plugins: readonly PluginInstance[]): PluginInstance[
   const done = new Set<string>()
   const remaining = [...plugins]
   while (remaining.length) {
-    const index = remaining.findIndex((p) => (p.definition.dependsOn ?? []).every((d) => done.has(d)))
+    const index = remaining.findIndex((p) =>
+      (p.definition.dependsOn ?? []).every((d) => done.has(d)),
+    )
     if (index === -1) throw new OoError('OO_PLUGIN_CYCLE', 500, describeCycle(remaining))
     const [next] = remaining.splice(index, 1)
     sorted.push(next!)

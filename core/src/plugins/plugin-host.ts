@@ -21,11 +21,16 @@ export function parseOptions(plugins: readonly PluginInstance[]): unknown[] {
     const result = (definition.options as z.ZodType).safeParse(options ?? {})
     if (result.success) return result.data
     for (const issue of result.error.issues) {
-      problems.push(`${definition.name}: ${issue.path.length ? issue.path.join('.') + ': ' : ''}${issue.message}`)
+      problems.push(
+        `${definition.name}: ${issue.path.length ? issue.path.join('.') + ': ' : ''}${issue.message}`,
+      )
     }
     return undefined
   })
-  if (problems.length) throw new OoError('OO_PLUGIN_OPTIONS_INVALID', 500, problems.join('\n'), { details: { problems } })
+  if (problems.length)
+    throw new OoError('OO_PLUGIN_OPTIONS_INVALID', 500, problems.join('\n'), {
+      details: { problems },
+    })
   return parsed
 }
 
@@ -33,13 +38,24 @@ export function parseOptions(plugins: readonly PluginInstance[]): unknown[] {
  * Wraps the root container so a plugin cannot silently replace another's registration
  * (awilix would overwrite without a word).
  */
-function guardedContainer(root: AwilixContainer<Cradle>, plugin: string, owners: Map<string, string>): AwilixContainer<Cradle> {
-  const register = (nameOrHash: string | Record<string, Resolver<unknown>>, resolver?: Resolver<unknown>) => {
+function guardedContainer(
+  root: AwilixContainer<Cradle>,
+  plugin: string,
+  owners: Map<string, string>,
+): AwilixContainer<Cradle> {
+  const register = (
+    nameOrHash: string | Record<string, Resolver<unknown>>,
+    resolver?: Resolver<unknown>,
+  ) => {
     const hash = typeof nameOrHash === 'string' ? { [nameOrHash]: resolver! } : nameOrHash
     for (const key of Object.keys(hash)) {
       if (key in root.registrations) {
         const owner = owners.get(key) ?? 'core'
-        throw new OoError('OO_CONTAINER_KEY_TAKEN', 500, `"${key}" from ${plugin} is already registered by ${owner}`)
+        throw new OoError(
+          'OO_CONTAINER_KEY_TAKEN',
+          500,
+          `"${key}" from ${plugin} is already registered by ${owner}`,
+        )
       }
       owners.set(key, plugin)
     }
@@ -56,10 +72,19 @@ function guardedContainer(root: AwilixContainer<Cradle>, plugin: string, owners:
   return proxy
 }
 
-export function registerPlugins(plugins: readonly PluginInstance[], options: unknown[], root: AwilixContainer<Cradle>, logger: Logger): LoadedPlugin[] {
+export function registerPlugins(
+  plugins: readonly PluginInstance[],
+  options: unknown[],
+  root: AwilixContainer<Cradle>,
+  logger: Logger,
+): LoadedPlugin[] {
   const owners = new Map<string, string>()
   // Every plugin's per-tenant settings schema, for the plugin that owns settings storage.
-  const settings = new Map(plugins.filter((p) => p.definition.settings).map((p) => [p.definition.name, p.definition.settings!]))
+  const settings = new Map(
+    plugins
+      .filter((p) => p.definition.settings)
+      .map((p) => [p.definition.name, p.definition.settings!]),
+  )
   root.register({ settingsSchemas: asValue(settings as ReadonlyMap<string, z.ZodType>) })
   return plugins.map(({ definition }, i) => {
     const context: PluginContext<unknown> = {
@@ -77,7 +102,9 @@ export function registerPlugins(plugins: readonly PluginInstance[], options: unk
 }
 
 export function collectMiddleware(loaded: readonly LoadedPlugin[]): Middleware<AppState>[] {
-  return loaded.flatMap(({ definition, context }) => definition.middleware?.(context as never) ?? [])
+  return loaded.flatMap(
+    ({ definition, context }) => definition.middleware?.(context as never) ?? [],
+  )
 }
 
 /** Mounts every plugin's routes on its own router, then refuses any method+path taken twice. */
@@ -93,7 +120,12 @@ export function mountRoutes(loaded: readonly LoadedPlugin[], area: 'admin' | 'st
       for (const method of layer.methods.filter((m) => m !== 'HEAD')) {
         const key = `${method} /${area}${layer.path}`
         const other = taken.get(key)
-        if (other) throw new OoError('OO_ROUTE_TAKEN', 500, `${key} registered by ${other} and ${definition.name}`)
+        if (other)
+          throw new OoError(
+            'OO_ROUTE_TAKEN',
+            500,
+            `${key} registered by ${other} and ${definition.name}`,
+          )
         taken.set(key, definition.name)
       }
     }
@@ -102,7 +134,9 @@ export function mountRoutes(loaded: readonly LoadedPlugin[], area: 'admin' | 'st
   return routers
 }
 
-export function eventHandlers(loaded: readonly LoadedPlugin[]): { name: string; plugin: string; handler: EventHandler<keyof EventMap> }[] {
+export function eventHandlers(
+  loaded: readonly LoadedPlugin[],
+): { name: string; plugin: string; handler: EventHandler<keyof EventMap> }[] {
   return loaded.flatMap(({ definition }) =>
     Object.entries(definition.events ?? {}).map(([name, handler]) => ({
       name,
@@ -112,13 +146,21 @@ export function eventHandlers(loaded: readonly LoadedPlugin[]): { name: string; 
   )
 }
 
-export async function withTimeout(label: string, ms: number, work: () => Promise<void>): Promise<void> {
+export async function withTimeout(
+  label: string,
+  ms: number,
+  work: () => Promise<void>,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   try {
     await Promise.race([
       work(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new OoError('OO_PLUGIN_TIMEOUT', 500, `${label} did not finish in ${ms} ms`)), ms)
+        timer = setTimeout(
+          () =>
+            reject(new OoError('OO_PLUGIN_TIMEOUT', 500, `${label} did not finish in ${ms} ms`)),
+          ms,
+        )
       }),
     ])
   } finally {
@@ -126,23 +168,35 @@ export async function withTimeout(label: string, ms: number, work: () => Promise
   }
 }
 
-export async function startPlugins(loaded: readonly LoadedPlugin[], timeoutMs: number): Promise<LoadedPlugin[]> {
+export async function startPlugins(
+  loaded: readonly LoadedPlugin[],
+  timeoutMs: number,
+): Promise<LoadedPlugin[]> {
   const started: LoadedPlugin[] = []
   for (const plugin of loaded) {
     const start = plugin.definition.start
-    if (start) await withTimeout(`${plugin.definition.name}.start()`, timeoutMs, () => start(plugin.context as never))
+    if (start)
+      await withTimeout(`${plugin.definition.name}.start()`, timeoutMs, () =>
+        start(plugin.context as never),
+      )
     started.push(plugin)
   }
   return started
 }
 
 /** Reverse order; one plugin failing to stop does not keep the others from stopping. */
-export async function stopPlugins(started: readonly LoadedPlugin[], timeoutMs: number, logger: Logger): Promise<void> {
+export async function stopPlugins(
+  started: readonly LoadedPlugin[],
+  timeoutMs: number,
+  logger: Logger,
+): Promise<void> {
   for (const plugin of [...started].reverse()) {
     const stop = plugin.definition.stop
     if (!stop) continue
     try {
-      await withTimeout(`${plugin.definition.name}.stop()`, timeoutMs, () => stop(plugin.context as never))
+      await withTimeout(`${plugin.definition.name}.stop()`, timeoutMs, () =>
+        stop(plugin.context as never),
+      )
     } catch (err) {
       logger.error({ err, plugin: plugin.definition.name }, 'plugin failed to stop')
     }

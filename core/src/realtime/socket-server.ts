@@ -22,7 +22,10 @@ export function tenantRoom(tenantId: string): string {
   return `tenant:${tenantId}`
 }
 
-export async function createSocketServer(httpServer: HttpServer, opts: { redis: Redis | null; keyPrefix: string }): Promise<{ io: Server; close: () => Promise<void> }> {
+export async function createSocketServer(
+  httpServer: HttpServer,
+  opts: { redis: Redis | null; keyPrefix: string },
+): Promise<{ io: Server; close: () => Promise<void> }> {
   const io = new Server(httpServer, { serveClient: false, cors: { origin: false } })
   let sub: Redis | null = null
   if (opts.redis) {
@@ -54,7 +57,11 @@ function cookieReader(header: string | undefined): Credentials['cookies'] {
  * URL), resolves the tenant from the Host or `auth.tenantId`, and joins the tenant room.
  * `permission` (optional) is checked against the RBAC matrix.
  */
-export function authenticateSockets(nsp: Namespace, root: AwilixContainer<Cradle>, opts: { trustProxy: boolean; permission?: string; logger: Logger }): void {
+export function authenticateSockets(
+  nsp: Namespace,
+  root: AwilixContainer<Cradle>,
+  opts: { trustProxy: boolean; permission?: string; logger: Logger },
+): void {
   nsp.use(async (socket, next) => {
     try {
       const auth = (socket.handshake.auth ?? {}) as { token?: unknown; tenantId?: unknown }
@@ -63,7 +70,11 @@ export function authenticateSockets(nsp: Namespace, root: AwilixContainer<Cradle
         cookies: cookieReader(socket.handshake.headers.cookie),
       })
       const forwarded = opts.trustProxy ? socket.handshake.headers['x-forwarded-host'] : undefined
-      const host = String(forwarded ?? socket.handshake.headers.host ?? '').split(',')[0]!.trim().replace(/:\d+$/, '').toLowerCase()
+      const host = String(forwarded ?? socket.handshake.headers.host ?? '')
+        .split(',')[0]!
+        .trim()
+        .replace(/:\d+$/, '')
+        .toLowerCase()
       const resolved = await root.cradle.tenantResolver?.resolve({
         host,
         tenantHeader: typeof auth.tenantId === 'string' ? auth.tenantId : undefined,
@@ -73,7 +84,11 @@ export function authenticateSockets(nsp: Namespace, root: AwilixContainer<Cradle
       if (opts.permission) {
         const role = effectiveRole(principal ?? undefined, resolved.role)
         if (!root.cradle.permissions.allows(role, opts.permission)) {
-          throw new OoError(principal ? 'OO_FORBIDDEN' : 'OO_UNAUTHENTICATED', principal ? 403 : 401, `Needs ${opts.permission}`)
+          throw new OoError(
+            principal ? 'OO_FORBIDDEN' : 'OO_UNAUTHENTICATED',
+            principal ? 403 : 401,
+            `Needs ${opts.permission}`,
+          )
         }
       }
       const data: SocketData = { principal, tenant: resolved.tenant, role: resolved.role }
@@ -81,7 +96,9 @@ export function authenticateSockets(nsp: Namespace, root: AwilixContainer<Cradle
       await socket.join(tenantRoom(resolved.tenant.id))
       next()
     } catch (err) {
-      const error = new Error(isOoError(err) ? err.message : 'Connection refused') as Error & { data?: unknown }
+      const error = new Error(isOoError(err) ? err.message : 'Connection refused') as Error & {
+        data?: unknown
+      }
       error.data = { code: isOoError(err) ? err.code : 'OO_INTERNAL' }
       if (!isOoError(err)) opts.logger.error({ err, nsp: nsp.name }, 'socket authentication failed')
       next(error)
@@ -90,7 +107,11 @@ export function authenticateSockets(nsp: Namespace, root: AwilixContainer<Cradle
 }
 
 /** Runs a socket message handler in a scope bound to the socket's tenant and principal. */
-export async function withSocketScope<T>(root: AwilixContainer<Cradle>, socket: Socket, fn: (scope: AwilixContainer<RequestCradle>) => Promise<T>): Promise<T> {
+export async function withSocketScope<T>(
+  root: AwilixContainer<Cradle>,
+  socket: Socket,
+  fn: (scope: AwilixContainer<RequestCradle>) => Promise<T>,
+): Promise<T> {
   const data = socket.data as SocketData
   const scope = createScope(root, data.principal)
   try {

@@ -4,7 +4,13 @@ import { resolveConfig } from '../boot-config.js'
 import { Database } from '../db/database.js'
 import { migrateLatest, migrationFolders } from '../db/migrate.js'
 import { sortPlugins } from '../plugins/plugin-graph.js'
-import { PG_TEMPLATE_DB, PGLITE_TEMPLATE_FILE, adminQuery, dropStaleTemplates, withDatabase } from './test-databases.js'
+import {
+  PG_TEMPLATE_DB,
+  PGLITE_TEMPLATE_FILE,
+  adminQuery,
+  dropStaleTemplates,
+  withDatabase,
+} from './test-databases.js'
 
 /**
  * Migrates a template database once per run (all plugins in oo.config.ts): PostgreSQL when
@@ -17,7 +23,9 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: { provide: (key: 'pgliteTemplateFile' | 'pgTemplateDb', value: string) => void }): Promise<() => Promise<void>> {
+export default async function setup(project: {
+  provide: (key: 'pgliteTemplateFile' | 'pgTemplateDb', value: string) => void
+}): Promise<() => Promise<void>> {
   project.provide('pgliteTemplateFile', PGLITE_TEMPLATE_FILE)
   project.provide('pgTemplateDb', PG_TEMPLATE_DB)
   const { default: config } = await import('../../../oo.config.js')
@@ -26,7 +34,9 @@ export default async function setup(project: { provide: (key: 'pgliteTemplateFil
   if (url) {
     await dropStaleTemplates(url)
     await adminQuery(url, `create database ${PG_TEMPLATE_DB}`)
-    const db = await Database.connect(resolveConfig({ plugins: [], database: { url: withDatabase(url, PG_TEMPLATE_DB) } }).database)
+    const db = await Database.connect(
+      resolveConfig({ plugins: [], database: { url: withDatabase(url, PG_TEMPLATE_DB) } }).database,
+    )
     try {
       await migrateLatest(db, folders)
     } finally {

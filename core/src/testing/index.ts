@@ -34,7 +34,10 @@ export async function createTestDatabase(opts: { onDisk?: boolean } = {}): Promi
   const url = process.env.DATABASE_URL
   if (url) {
     const db = await createPgTestDatabase(url, inject('pgTemplateDb'))
-    return { config: { url: db.url, appUrl: withDatabase(db.url, db.name, 'oo_app'), poolMax: 5 }, drop: db.drop }
+    return {
+      config: { url: db.url, appUrl: withDatabase(db.url, db.name, 'oo_app'), poolMax: 5 },
+      drop: db.drop,
+    }
   }
   const template = pgliteTemplate(inject('pgliteTemplateFile'))
   if (!opts.onDisk) {
@@ -42,7 +45,10 @@ export async function createTestDatabase(opts: { onDisk?: boolean } = {}): Promi
     return {
       config: {},
       openPglite: async () => {
-        if (opened) throw new Error('An in-memory test database cannot be reopened: use createTestDatabase({ onDisk: true })')
+        if (opened)
+          throw new Error(
+            'An in-memory test database cannot be reopened: use createTestDatabase({ onDisk: true })',
+          )
         opened = true
         return PGlite.create({ loadDataDir: template })
       },
@@ -54,7 +60,10 @@ export async function createTestDatabase(opts: { onDisk?: boolean } = {}): Promi
   return {
     config: {},
     openPglite: async () => {
-      const pglite = await PGlite.create(join(dir, 'pgdata'), loaded ? {} : { loadDataDir: template })
+      const pglite = await PGlite.create(
+        join(dir, 'pgdata'),
+        loaded ? {} : { loadDataDir: template },
+      )
       loaded = true
       return pglite
     },
@@ -68,7 +77,12 @@ export interface TestApp {
   issuer: TestIssuer
   http: ReturnType<typeof supertest.agent>
   /** Supertest with a bearer token from the test issuer for this email. */
-  as(email: string): { get: (p: string) => supertest.Test; post: (p: string) => supertest.Test; put: (p: string) => supertest.Test; delete: (p: string) => supertest.Test }
+  as(email: string): {
+    get: (p: string) => supertest.Test
+    post: (p: string) => supertest.Test
+    put: (p: string) => supertest.Test
+    delete: (p: string) => supertest.Test
+  }
   tokenFor(email: string): Promise<string>
   /** Provisions a tenant with domain `<slug>.test` and owner `owner@<slug>.test`. */
   seedTenant(slug: string): Promise<{ id: string; slug: string; host: string; owner: string }>
@@ -140,10 +154,18 @@ export async function createTestApp(opts: TestAppOptions): Promise<TestApp> {
     as,
     tokenFor,
     async seedTenant(slug) {
-      const provisioning = engine.container.resolve<{ provision(r: object): Promise<{ tenantId: string | null }> }>('provisioningService')
+      const provisioning = engine.container.resolve<{
+        provision(r: object): Promise<{ tenantId: string | null }>
+      }>('provisioningService')
       const host = `${slug}.test`
       const owner = `owner@${slug}.test`
-      const result = await provisioning.provision({ operationId: `test-${slug}-${randomBytes(4).toString('hex')}`, slug, name: slug, domains: [host], owner: { email: owner } })
+      const result = await provisioning.provision({
+        operationId: `test-${slug}-${randomBytes(4).toString('hex')}`,
+        slug,
+        name: slug,
+        domains: [host],
+        owner: { email: owner },
+      })
       return { id: result.tenantId!, slug, host, owner }
     },
     async close() {

@@ -5,7 +5,10 @@ import { join } from 'node:path'
 import pg from 'pg'
 
 /** Where global-setup leaves the migrated embedded database for test files to load. */
-export const PGLITE_TEMPLATE_FILE = join(tmpdir(), `oo-test-template-${process.pid}-${Date.now()}.tar.gz`)
+export const PGLITE_TEMPLATE_FILE = join(
+  tmpdir(),
+  `oo-test-template-${process.pid}-${Date.now()}.tar.gz`,
+)
 // Unique per run: two test runs on one machine must not drop each other's template.
 export const PG_TEMPLATE_DB = `oo_tpl_${process.pid}_${Date.now().toString(36)}`
 
@@ -30,7 +33,10 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 /** A fresh PostgreSQL database cloned from the migrated template (fast: a file copy). */
-export async function createPgTestDatabase(url: string, template: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+export async function createPgTestDatabase(
+  url: string,
+  template: string,
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `oo_t_${randomBytes(6).toString('hex')}`
   for (let attempt = 0; ; attempt++) {
     try {
@@ -50,7 +56,8 @@ export async function createPgTestDatabase(url: string, template: string): Promi
 }
 
 export function pgliteTemplate(file: string): Blob {
-  if (!existsSync(file)) throw new Error(`Missing ${file}: run tests through vitest (global-setup makes it)`)
+  if (!existsSync(file))
+    throw new Error(`Missing ${file}: run tests through vitest (global-setup makes it)`)
   return new Blob([readFileSync(file)])
 }
 
@@ -61,10 +68,13 @@ export async function dropStaleTemplates(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') })
   await client.connect()
   try {
-    const { rows } = await client.query<{ datname: string }>(`select datname from pg_database where datname ~ '^oo_(tpl|t)_'`)
+    const { rows } = await client.query<{ datname: string }>(
+      `select datname from pg_database where datname ~ '^oo_(tpl|t)_'`,
+    )
     for (const { datname } of rows) {
       const stamp = /^oo_tpl_\d+_([0-9a-z]+)$/.exec(datname)?.[1]
-      if (stamp && Date.now() - parseInt(stamp, 36) > 3_600_000) await client.query(`drop database if exists ${datname} with (force)`)
+      if (stamp && Date.now() - parseInt(stamp, 36) > 3_600_000)
+        await client.query(`drop database if exists ${datname} with (force)`)
     }
   } finally {
     await client.end()

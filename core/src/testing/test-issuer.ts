@@ -7,7 +7,13 @@ export const TEST_ISSUER = 'urn:oo:test-issuer'
 export const TEST_AUDIENCE = 'oo-test'
 
 interface UserDirectoryLike {
-  signIn(identity: { issuer: string; subject: string; email?: string; name?: string; emailVerified?: boolean }): Promise<{ id: string }>
+  signIn(identity: {
+    issuer: string
+    subject: string
+    email?: string
+    name?: string
+    emailVerified?: boolean
+  }): Promise<{ id: string }>
 }
 
 /**
@@ -23,7 +29,12 @@ export class TestIssuer {
     return this.#keys
   }
 
-  async token(claims: { sub: string; email?: string; name?: string; expiresIn?: string }): Promise<string> {
+  async token(claims: {
+    sub: string
+    email?: string
+    name?: string
+    expiresIn?: string
+  }): Promise<string> {
     const { privateKey } = await this.keys()
     return new SignJWT({ email: claims.email, name: claims.name })
       .setProtectedHeader({ alg: 'ES256', kid: 'test' })
@@ -36,7 +47,9 @@ export class TestIssuer {
   }
 
   async jwks(): Promise<{ keys: object[] }> {
-    return { keys: [{ ...(await exportJWK((await this.keys()).publicKey)), kid: 'test', alg: 'ES256' }] }
+    return {
+      keys: [{ ...(await exportJWK((await this.keys()).publicKey)), kid: 'test', alg: 'ES256' }],
+    }
   }
 
   plugin() {
@@ -45,23 +58,51 @@ export class TestIssuer {
       name: 'test-identity',
       dependsOn: ['tenancy'],
       register({ container }) {
-        container.cradle.authRegistry.add('test-issuer', async ({ bearer }): Promise<Principal | null> => {
-          if (!bearer) return null
-          const { publicKey } = await issuer.keys()
-          let payload
-          try {
-            ;({ payload } = await jwtVerify(bearer, publicKey, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, algorithms: ['ES256'] }))
-          } catch (err) {
-            if ((err as { code?: string }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || (err as { code?: string }).code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' || (err as { code?: string }).code === 'ERR_JWT_EXPIRED') {
-              throw new OoError('OO_TOKEN_INVALID', 401, `Token rejected: ${(err as Error).message}`)
+        container.cradle.authRegistry.add(
+          'test-issuer',
+          async ({ bearer }): Promise<Principal | null> => {
+            if (!bearer) return null
+            const { publicKey } = await issuer.keys()
+            let payload
+            try {
+              ;({ payload } = await jwtVerify(bearer, publicKey, {
+                issuer: TEST_ISSUER,
+                audience: TEST_AUDIENCE,
+                algorithms: ['ES256'],
+              }))
+            } catch (err) {
+              if (
+                (err as { code?: string }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ||
+                (err as { code?: string }).code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ||
+                (err as { code?: string }).code === 'ERR_JWT_EXPIRED'
+              ) {
+                throw new OoError(
+                  'OO_TOKEN_INVALID',
+                  401,
+                  `Token rejected: ${(err as Error).message}`,
+                )
+              }
+              return null
             }
-            return null
-          }
-          const users = container.resolve<UserDirectoryLike>('userDirectory')
-          const email = typeof payload.email === 'string' ? payload.email : undefined
-          const user = await users.signIn({ issuer: TEST_ISSUER, subject: payload.sub!, email, emailVerified: true, name: typeof payload.name === 'string' ? payload.name : undefined })
-          return { kind: 'user', id: user.id, issuer: TEST_ISSUER, subject: payload.sub!, email, superAdmin: false }
-        })
+            const users = container.resolve<UserDirectoryLike>('userDirectory')
+            const email = typeof payload.email === 'string' ? payload.email : undefined
+            const user = await users.signIn({
+              issuer: TEST_ISSUER,
+              subject: payload.sub!,
+              email,
+              emailVerified: true,
+              name: typeof payload.name === 'string' ? payload.name : undefined,
+            })
+            return {
+              kind: 'user',
+              id: user.id,
+              issuer: TEST_ISSUER,
+              subject: payload.sub!,
+              email,
+              superAdmin: false,
+            }
+          },
+        )
       },
     })()
   }

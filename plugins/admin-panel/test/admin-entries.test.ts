@@ -11,11 +11,16 @@ describe('virtual:oo-admin entries from oo.config.ts', () => {
     const entries = await findAdminEntries(fixture, (m) => warnings.push(m))
     expect(entries).toEqual([{ plugin: 'tenancy', file: tenancyEntry }])
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(/plugin "late-plugin": admin entry .*late-plugin\/admin\/index\.ts does not exist yet: skipped/)
+    expect(warnings[0]).toMatch(
+      /plugin "late-plugin": admin entry .*late-plugin\/admin\/index\.ts does not exist yet: skipped/,
+    )
   }, 30_000)
 
   it('finds the tenancy resources in the real composition root', async () => {
-    const entries = await findAdminEntries(fileURLToPath(new URL('../../../oo.config.ts', import.meta.url)), () => undefined)
+    const entries = await findAdminEntries(
+      fileURLToPath(new URL('../../../oo.config.ts', import.meta.url)),
+      () => undefined,
+    )
     expect(entries.map((e) => e.plugin)).toContain('tenancy')
   }, 30_000)
 })

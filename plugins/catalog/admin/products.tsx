@@ -1,7 +1,24 @@
 import StorefrontIcon from '@mui/icons-material/Storefront'
 import {
-  BooleanField, BooleanInput, Create, Datagrid, DateInput, Edit, EditButton, FunctionField, List, NumberField,
-  NumberInput, ReferenceField, ReferenceInput, SelectInput, SimpleForm, TextField, TextInput, minValue, required,
+  BooleanField,
+  BooleanInput,
+  Create,
+  Datagrid,
+  DateInput,
+  Edit,
+  EditButton,
+  FunctionField,
+  List,
+  NumberField,
+  NumberInput,
+  ReferenceField,
+  ReferenceInput,
+  SelectInput,
+  SimpleForm,
+  TextField,
+  TextInput,
+  minValue,
+  required,
   useResourceDefinition,
 } from 'react-admin'
 import type { AdminResource } from '@oo/admin/plugin-api'
@@ -17,7 +34,9 @@ const thumb = (p: Product) => p.images[0]?.variants.find((v) => v.format === 'we
 
 const filters = [
   <TextInput key="q" source="q" label="Search" alwaysOn />,
-  <ReferenceInput key="c" source="categoryId" reference="categories"><SelectInput optionText="name" /></ReferenceInput>,
+  <ReferenceInput key="c" source="categoryId" reference="categories">
+    <SelectInput optionText="name" />
+  </ReferenceInput>,
   <BooleanInput key="a" source="active" />,
 ]
 
@@ -26,7 +45,14 @@ function ProductList() {
   return (
     <List sort={{ field: 'name', order: 'ASC' }} filters={filters}>
       <Datagrid rowClick={hasEdit ? 'edit' : false} bulkActionButtons={false}>
-        <FunctionField label="" render={(p: Product) => (thumb(p) ? <img src={thumb(p)} alt="" width={48} height={36} style={{ objectFit: 'cover' }} /> : null)} />
+        <FunctionField
+          label=""
+          render={(p: Product) =>
+            thumb(p) ? (
+              <img src={thumb(p)} alt="" width={48} height={36} style={{ objectFit: 'cover' }} />
+            ) : null
+          }
+        />
         <TextField source="name" />
         <FunctionField label="Price" sortBy="priceMinor" render={money} />
         <NumberField source="stockQty" label="Stock" />
@@ -45,11 +71,17 @@ function ProductForm() {
     <SimpleForm>
       <TextInput source="name" validate={required()} />
       <TextInput source="description" multiline />
-      <NumberInput source="priceMinor" label="Price (minor units, e.g. cents)" validate={[required(), minValue(0)]} />
+      <NumberInput
+        source="priceMinor"
+        label="Price (minor units, e.g. cents)"
+        validate={[required(), minValue(0)]}
+      />
       <TextInput source="currency" helperText="ISO 4217, e.g. EUR" />
       <NumberInput source="stockQty" label="Stock" validate={[required(), minValue(0)]} />
       <TextInput source="unit" helperText="kg, piece, bunch…" />
-      <ReferenceInput source="categoryId" reference="categories"><SelectInput optionText="name" emptyText="(none)" /></ReferenceInput>
+      <ReferenceInput source="categoryId" reference="categories">
+        <SelectInput optionText="name" emptyText="(none)" />
+      </ReferenceInput>
       <BooleanInput source="active" />
       <TextInput source="originFarm" label="Origin farm" />
       <TextInput source="originLocation" label="Location" />

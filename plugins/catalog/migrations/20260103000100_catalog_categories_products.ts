@@ -19,7 +19,11 @@ export async function up(knex: Knex): Promise<void> {
     t.string('currency', 3).notNullable()
     t.integer('stock_qty').notNullable().defaultTo(0)
     t.string('unit', 20).notNullable().defaultTo('piece')
-    t.uuid('category_id').nullable().references('id').inTable('catalog_categories').onDelete('SET NULL')
+    t.uuid('category_id')
+      .nullable()
+      .references('id')
+      .inTable('catalog_categories')
+      .onDelete('SET NULL')
     t.specificType('tags', 'text[]').notNullable().defaultTo('{}')
     t.boolean('active').notNullable().defaultTo(true)
     // The owning farmer or vendor: a platform user who is a member of the tenant.
@@ -44,11 +48,17 @@ export async function up(knex: Knex): Promise<void> {
       setweight(to_tsvector('english', coalesce(origin_farm, '')), 'C')) stored`)
   await knex.raw(`create index catalog_products_search on catalog_products using gin (search)`)
   await knex.raw(`create index catalog_products_tags on catalog_products using gin (tags)`)
-  await knex.raw(`create index catalog_products_active_name on catalog_products (tenant_id, name) where active`)
+  await knex.raw(
+    `create index catalog_products_active_name on catalog_products (tenant_id, name) where active`,
+  )
 
   // Ordered images of a product; the asset (and its objects) belong to the media plugin.
   await createTenantTable(knex, 'catalog_product_images', (t) => {
-    t.uuid('product_id').notNullable().references('id').inTable('catalog_products').onDelete('CASCADE')
+    t.uuid('product_id')
+      .notNullable()
+      .references('id')
+      .inTable('catalog_products')
+      .onDelete('CASCADE')
     t.uuid('asset_id').notNullable().references('id').inTable('media_assets').onDelete('CASCADE')
     t.integer('position').notNullable().defaultTo(0)
     t.string('alt', 300).nullable()
@@ -58,5 +68,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['catalog_product_images', 'catalog_products', 'catalog_categories']) await knex.schema.dropTable(table)
+  for (const table of ['catalog_product_images', 'catalog_products', 'catalog_categories'])
+    await knex.schema.dropTable(table)
 }

@@ -13,7 +13,10 @@ const FIELD_LIMIT = 16 * 1024
  * Reads a multipart form with at most one file (field `file`) held in memory up to `maxFileBytes`.
  * Errors are thrown after the body is consumed, so the client always gets the 4xx answer.
  */
-export async function readMultipart(ctx: ParameterizedContext<AppState>, maxFileBytes: number): Promise<MultipartForm> {
+export async function readMultipart(
+  ctx: ParameterizedContext<AppState>,
+  maxFileBytes: number,
+): Promise<MultipartForm> {
   if (!ctx.is('multipart/form-data')) {
     throw new OoError('OO_UNSUPPORTED_MEDIA_TYPE', 415, 'Send this form as multipart/form-data')
   }
@@ -24,34 +27,68 @@ export async function readMultipart(ctx: ParameterizedContext<AppState>, maxFile
   await new Promise<void>((resolve, reject) => {
     let parser: busboy.Busboy
     try {
-      parser = busboy({ headers: ctx.req.headers, limits: { fileSize: maxFileBytes, files: 1, fields: 40, fieldSize: FIELD_LIMIT, parts: 42 } })
+      parser = busboy({
+        headers: ctx.req.headers,
+        limits: { fileSize: maxFileBytes, files: 1, fields: 40, fieldSize: FIELD_LIMIT, parts: 42 },
+      })
     } catch (err) {
       reject(new OoError('OO_BAD_REQUEST', 400, 'Malformed multipart form', { cause: err }))
       return
     }
     parser.on('file', (name, stream, info) => {
       if (name !== 'file') {
-        fail(new OoError('OO_VALIDATION_FAILED', 400, `Unexpected file field ${name}`, { field: name }))
+        fail(
+          new OoError('OO_VALIDATION_FAILED', 400, `Unexpected file field ${name}`, {
+            field: name,
+          }),
+        )
         stream.resume()
         return
       }
       const chunks: Buffer[] = []
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('limit', () => fail(new OoError('MEDIA_FILE_TOO_LARGE', 413, `The file is larger than ${maxFileBytes} bytes`, { field: 'file' })))
+      stream.on('limit', () =>
+        fail(
+          new OoError(
+            'MEDIA_FILE_TOO_LARGE',
+            413,
+            `The file is larger than ${maxFileBytes} bytes`,
+            { field: 'file' },
+          ),
+        ),
+      )
       stream.on('close', () => {
         // A browser sends an empty part for an untouched file input.
         if (info.filename || chunks.length) file = Buffer.concat(chunks)
       })
     })
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) fail(new OoError('OO_VALIDATION_FAILED', 400, `${name} is longer than ${FIELD_LIMIT} bytes`, { field: name }))
-      if (name in fields) fail(new OoError('OO_VALIDATION_FAILED', 400, `${name} was sent twice`, { field: name }))
+      if (info.valueTruncated)
+        fail(
+          new OoError('OO_VALIDATION_FAILED', 400, `${name} is longer than ${FIELD_LIMIT} bytes`, {
+            field: name,
+          }),
+        )
+      if (name in fields)
+        fail(new OoError('OO_VALIDATION_FAILED', 400, `${name} was sent twice`, { field: name }))
       fields[name] = value
     })
-    parser.on('filesLimit', () => fail(new OoError('OO_VALIDATION_FAILED', 400, 'Send at most one file', { field: 'file' })))
-    parser.on('partsLimit', () => fail(new OoError('OO_VALIDATION_FAILED', 400, 'Too many form fields')))
-    parser.on('fieldsLimit', () => fail(new OoError('OO_VALIDATION_FAILED', 400, 'Too many form fields')))
-    parser.on('error', (err) => reject(new OoError('OO_BAD_REQUEST', 400, `Malformed multipart form: ${(err as Error).message}`, { cause: err })))
+    parser.on('filesLimit', () =>
+      fail(new OoError('OO_VALIDATION_FAILED', 400, 'Send at most one file', { field: 'file' })),
+    )
+    parser.on('partsLimit', () =>
+      fail(new OoError('OO_VALIDATION_FAILED', 400, 'Too many form fields')),
+    )
+    parser.on('fieldsLimit', () =>
+      fail(new OoError('OO_VALIDATION_FAILED', 400, 'Too many form fields')),
+    )
+    parser.on('error', (err) =>
+      reject(
+        new OoError('OO_BAD_REQUEST', 400, `Malformed multipart form: ${(err as Error).message}`, {
+          cause: err,
+        }),
+      ),
+    )
     parser.on('close', () => resolve())
     ctx.req.pipe(parser)
   })
@@ -60,6 +97,7 @@ export async function readMultipart(ctx: ParameterizedContext<AppState>, maxFile
 }
 
 export function requireFile(file: Buffer | undefined): Buffer {
-  if (!file) throw new OoError('OO_VALIDATION_FAILED', 400, 'file: an image is required', { field: 'file' })
+  if (!file)
+    throw new OoError('OO_VALIDATION_FAILED', 400, 'file: an image is required', { field: 'file' })
   return file
 }

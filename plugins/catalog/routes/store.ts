@@ -16,7 +16,8 @@ function send(ctx: ParameterizedContext<AppState>, cached: CachedBody): void {
 }
 
 function shop(ctx: ParameterizedContext<AppState>) {
-  if (!ctx.state.tenant) throw new OoError('OO_TENANT_REQUIRED', 404, `No shop is registered at ${ctx.hostname}`)
+  if (!ctx.state.tenant)
+    throw new OoError('OO_TENANT_REQUIRED', 404, `No shop is registered at ${ctx.hostname}`)
   return ctx.state.scope.cradle.storeCatalog
 }
 
@@ -29,7 +30,8 @@ export function storeRoutes(router: AppRouter): void {
   router.get('/products/:slug', async function storeProductBySlug(ctx) {
     const catalog = shop(ctx)
     const slug = ctx.params.slug ?? ''
-    if (!/^[a-z0-9][a-z0-9-]{0,119}$/.test(slug)) throw new OoError('CATALOG_PRODUCT_NOT_FOUND', 404, `No product ${slug} in this shop`)
+    if (!/^[a-z0-9][a-z0-9-]{0,119}$/.test(slug))
+      throw new OoError('CATALOG_PRODUCT_NOT_FOUND', 404, `No product ${slug} in this shop`)
     send(ctx, await catalog.bySlug(slug))
   })
 

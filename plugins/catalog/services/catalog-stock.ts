@@ -63,7 +63,11 @@ export class CatalogStock {
    * (so the caller's transaction rolls back): CATALOG_PRODUCT_UNAVAILABLE 422,
    * CATALOG_OUT_OF_STOCK 409 (details.lines), CATALOG_CURRENCY_MISMATCH 400.
    */
-  async priceAndTake(trx: Knex.Transaction, lines: StockLine[], opts: { currency?: string } = {}): Promise<PricedLine[]> {
+  async priceAndTake(
+    trx: Knex.Transaction,
+    lines: StockLine[],
+    opts: { currency?: string } = {},
+  ): Promise<PricedLine[]> {
     const wanted = totals(lines)
     const taken = new Map<string, TakenRow>()
     const short: { productId: string; requested: number; available: number }[] = []
@@ -73,30 +77,54 @@ export class CatalogStock {
         unavailable.add(productId)
         continue
       }
-      const { rows } = await trx.raw<{ rows: TakenRow[] }>(TAKE_SQL, [quantity, productId, quantity])
+      const { rows } = await trx.raw<{ rows: TakenRow[] }>(TAKE_SQL, [
+        quantity,
+        productId,
+        quantity,
+      ])
       if (rows[0]) {
         taken.set(productId, rows[0])
         continue
       }
-      const current = await trx('catalog_products').where({ id: productId }).first<{ active: boolean; stock_qty: number } | undefined>('active', 'stock_qty')
+      const current = await trx('catalog_products')
+        .where({ id: productId })
+        .first<{ active: boolean; stock_qty: number } | undefined>('active', 'stock_qty')
       if (!current?.active) unavailable.add(productId)
       else short.push({ productId, requested: quantity, available: current.stock_qty })
     }
     const firstUnavailable = lines.findIndex((l) => unavailable.has(l.productId))
     if (firstUnavailable >= 0) {
-      throw new OoError('CATALOG_PRODUCT_UNAVAILABLE', 422, `Product ${lines[firstUnavailable]!.productId} does not exist or is not for sale`, {
-        field: `lines.${firstUnavailable}.productId`,
-        details: { productIds: [...unavailable] },
-      })
+      throw new OoError(
+        'CATALOG_PRODUCT_UNAVAILABLE',
+        422,
+        `Product ${lines[firstUnavailable]!.productId} does not exist or is not for sale`,
+        {
+          field: `lines.${firstUnavailable}.productId`,
+          details: { productIds: [...unavailable] },
+        },
+      )
     }
     if (short.length) {
-      throw new OoError('CATALOG_OUT_OF_STOCK', 409, `Not enough stock for ${short.length} product(s)`, { details: { lines: short } })
+      throw new OoError(
+        'CATALOG_OUT_OF_STOCK',
+        409,
+        `Not enough stock for ${short.length} product(s)`,
+        { details: { lines: short } },
+      )
     }
     const currencies = new Set([...taken.values()].map((r) => r.currency))
-    if ((opts.currency && [...currencies].some((c) => c !== opts.currency)) || currencies.size > 1) {
-      throw new OoError('CATALOG_CURRENCY_MISMATCH', 400, `The products are priced in ${[...currencies].join(', ')}${opts.currency ? `, not ${opts.currency}` : ''}`, {
-        field: 'currency',
-      })
+    if (
+      (opts.currency && [...currencies].some((c) => c !== opts.currency)) ||
+      currencies.size > 1
+    ) {
+      throw new OoError(
+        'CATALOG_CURRENCY_MISMATCH',
+        400,
+        `The products are priced in ${[...currencies].join(', ')}${opts.currency ? `, not ${opts.currency}` : ''}`,
+        {
+          field: 'currency',
+        },
+      )
     }
     for (const row of taken.values()) this.#emit(row)
     return lines.map((line) => {
@@ -141,7 +169,12 @@ function totals(lines: StockLine[]): Map<string, number> {
   const wanted = new Map<string, number>()
   lines.forEach((line, i) => {
     if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
-      throw new OoError('OO_VALIDATION_FAILED', 400, `quantity must be a whole number from 1 to ${MAX_QUANTITY}`, { field: `lines.${i}.quantity` })
+      throw new OoError(
+        'OO_VALIDATION_FAILED',
+        400,
+        `quantity must be a whole number from 1 to ${MAX_QUANTITY}`,
+        { field: `lines.${i}.quantity` },
+      )
     }
     wanted.set(line.productId, (wanted.get(line.productId) ?? 0) + line.quantity)
   })

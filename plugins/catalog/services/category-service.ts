@@ -1,4 +1,11 @@
-import { applyListQuery, OoError, type ListQuery, type ScopedEventBus, type Tenant, type TenantDb } from '@oo/core'
+import {
+  applyListQuery,
+  OoError,
+  type ListQuery,
+  type ScopedEventBus,
+  type Tenant,
+  type TenantDb,
+} from '@oo/core'
 import type { Knex } from 'knex'
 import type { z } from 'zod'
 import type { StoreCache } from './store-cache.js'
@@ -12,7 +19,13 @@ export interface Category {
   position: number
 }
 
-const COLUMNS: Record<string, string> = { id: 'id', name: 'name', slug: 'slug', position: 'position', createdAt: 'created_at' }
+const COLUMNS: Record<string, string> = {
+  id: 'id',
+  name: 'name',
+  slug: 'slug',
+  position: 'position',
+  createdAt: 'created_at',
+}
 const FIELDS = ['id', 'slug', 'name', 'description', 'position']
 
 /** Menu sections and produce groups. Changes emit `catalog.category.updated` (storefront caches). */
@@ -22,7 +35,17 @@ export class CategoryService {
   readonly #tenant: Tenant
   readonly #cache: StoreCache
 
-  constructor({ db, eventBus, tenant, storeCache }: { db: TenantDb; eventBus: ScopedEventBus; tenant: Tenant; storeCache: StoreCache }) {
+  constructor({
+    db,
+    eventBus,
+    tenant,
+    storeCache,
+  }: {
+    db: TenantDb
+    eventBus: ScopedEventBus
+    tenant: Tenant
+    storeCache: StoreCache
+  }) {
     this.#db = db
     this.#events = eventBus
     this.#tenant = tenant
@@ -36,7 +59,9 @@ export class CategoryService {
     return result
   }
 
-  list(query: ListQuery<z.output<typeof CategoryFilter>>): Promise<{ rows: Category[]; total: number }> {
+  list(
+    query: ListQuery<z.output<typeof CategoryFilter>>,
+  ): Promise<{ rows: Category[]; total: number }> {
     return this.#db.tx(async (trx) => {
       const base = trx('catalog_categories').modify((qb) => {
         const { id, q } = query.filter
@@ -44,7 +69,11 @@ export class CategoryService {
         if (q) qb.whereILike('name', `%${q.replace(/[%_\\]/g, '\\$&')}%`)
       })
       const [counted] = await base.clone().count<{ total: string }[]>({ total: '*' })
-      const rows = await applyListQuery(base.clone().select(FIELDS), query, (f) => COLUMNS[f] ?? 'position')
+      const rows = await applyListQuery(
+        base.clone().select(FIELDS),
+        query,
+        (f) => COLUMNS[f] ?? 'position',
+      )
       return { rows, total: Number(counted?.total ?? 0) }
     })
   }
@@ -56,7 +85,9 @@ export class CategoryService {
   create(body: CategoryBody): Promise<Category> {
     return this.#write(async (trx) => {
       await this.#slugFree(trx, body.slug)
-      const [row] = await trx('catalog_categories').insert({ ...body, tenant_id: this.#tenant.id }).returning(FIELDS)
+      const [row] = await trx('catalog_categories')
+        .insert({ ...body, tenant_id: this.#tenant.id })
+        .returning(FIELDS)
       this.#changed(row, 'created')
       return row
     })
@@ -66,7 +97,10 @@ export class CategoryService {
     return this.#write(async (trx) => {
       const before = await this.#load(trx, id)
       if (patch.slug && patch.slug !== before.slug) await this.#slugFree(trx, patch.slug)
-      const [row] = await trx('catalog_categories').where({ id }).update({ ...patch, updated_at: trx.fn.now() }).returning(FIELDS)
+      const [row] = await trx('catalog_categories')
+        .where({ id })
+        .update({ ...patch, updated_at: trx.fn.now() })
+        .returning(FIELDS)
       this.#changed(row, 'updated')
       return row
     })
@@ -90,7 +124,12 @@ export class CategoryService {
 
   async #slugFree(trx: Knex.Transaction, slug: string): Promise<void> {
     if (await trx('catalog_categories').where({ slug }).first('id')) {
-      throw new OoError('CATALOG_SLUG_TAKEN', 409, `Another category already uses the slug ${slug}`, { field: 'slug' })
+      throw new OoError(
+        'CATALOG_SLUG_TAKEN',
+        409,
+        `Another category already uses the slug ${slug}`,
+        { field: 'slug' },
+      )
     }
   }
 

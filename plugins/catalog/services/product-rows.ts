@@ -77,7 +77,8 @@ export function toRowPatch(fields: Record<string, unknown>): Record<string, unkn
   const patch: Record<string, unknown> = {}
   for (const [field, value] of Object.entries(fields)) {
     const column = PRODUCT_COLUMNS[field]
-    if (column && value !== undefined && !['id', 'createdAt', 'updatedAt'].includes(field)) patch[column] = value
+    if (column && value !== undefined && !['id', 'createdAt', 'updatedAt'].includes(field))
+      patch[column] = value
   }
   return patch
 }
@@ -94,15 +95,40 @@ export function dateOnly(value: string | Date | null): string | null {
 export function changesBetween(before: ProductRow, after: ProductRow): string[] {
   const changes: string[] = []
   if (before.stock_qty !== after.stock_qty) changes.push('stock')
-  if (Number(before.price_minor) !== Number(after.price_minor) || before.currency !== after.currency) changes.push('price')
+  if (
+    Number(before.price_minor) !== Number(after.price_minor) ||
+    before.currency !== after.currency
+  )
+    changes.push('price')
   if (before.active !== after.active) changes.push('active')
-  const detail = (r: ProductRow) => JSON.stringify([r.name, r.slug, r.description, r.unit, r.category_id, r.tags, r.farmer_id, r.origin_farm, r.origin_location, dateOnly(r.harvest_date), r.lot_code])
+  const detail = (r: ProductRow) =>
+    JSON.stringify([
+      r.name,
+      r.slug,
+      r.description,
+      r.unit,
+      r.category_id,
+      r.tags,
+      r.farmer_id,
+      r.origin_farm,
+      r.origin_location,
+      dateOnly(r.harvest_date),
+      r.lot_code,
+    ])
   if (detail(before) !== detail(after)) changes.push('details')
   return changes
 }
 
 export function updatedPayload(row: ProductRow, changes: string[]): ProductUpdatedPayload {
-  return { productId: row.id, slug: row.slug, stockQty: row.stock_qty, priceMinor: Number(row.price_minor), currency: row.currency, active: row.active, changes }
+  return {
+    productId: row.id,
+    slug: row.slug,
+    stockQty: row.stock_qty,
+    priceMinor: Number(row.price_minor),
+    currency: row.currency,
+    active: row.active,
+    changes,
+  }
 }
 
 export function slugify(name: string): string {
@@ -118,7 +144,11 @@ export function slugify(name: string): string {
 }
 
 /** `base`, or `base-2`, `base-3`… whichever is free in this tenant. */
-export async function uniqueSlug(trx: Knex.Transaction, base: string, exceptId?: string): Promise<string> {
+export async function uniqueSlug(
+  trx: Knex.Transaction,
+  base: string,
+  exceptId?: string,
+): Promise<string> {
   const taken = new Set<string>(
     await trx('catalog_products')
       .where((q) => q.where('slug', base).orWhere('slug', 'like', `${base}-%`))
@@ -130,13 +160,32 @@ export async function uniqueSlug(trx: Knex.Transaction, base: string, exceptId?:
 }
 
 /** The product's images with their assets, in display order. */
-export async function imagesOf(trx: Knex.Transaction, productIds: readonly string[]): Promise<Map<string, (AssetRow & { product_id: string; position: number; alt: string | null })[]>> {
+export async function imagesOf(
+  trx: Knex.Transaction,
+  productIds: readonly string[],
+): Promise<
+  Map<string, (AssetRow & { product_id: string; position: number; alt: string | null })[]>
+> {
   const rows = await trx('catalog_product_images as pi')
     .join('media_assets as a', 'a.id', 'pi.asset_id')
     .whereIn('pi.product_id', productIds)
     .orderBy([{ column: 'pi.product_id' }, { column: 'pi.position' }])
-    .select('pi.product_id', 'pi.position', 'pi.alt', 'a.id', 'a.key_prefix', 'a.width', 'a.height', 'a.captured_at', 'a.variants')
-  const byProduct = new Map<string, (AssetRow & { product_id: string; position: number; alt: string | null })[]>()
-  for (const row of rows) byProduct.set(row.product_id, [...(byProduct.get(row.product_id) ?? []), row])
+    .select(
+      'pi.product_id',
+      'pi.position',
+      'pi.alt',
+      'a.id',
+      'a.key_prefix',
+      'a.width',
+      'a.height',
+      'a.captured_at',
+      'a.variants',
+    )
+  const byProduct = new Map<
+    string,
+    (AssetRow & { product_id: string; position: number; alt: string | null })[]
+  >()
+  for (const row of rows)
+    byProduct.set(row.product_id, [...(byProduct.get(row.product_id) ?? []), row])
   return byProduct
 }

@@ -25,7 +25,11 @@ describe('StoreCache', () => {
   it('expires entries and evicts the oldest when full; 0 entries disables it', () => {
     const cache = new StoreCache({ maxEntries: 2, ttlMs: 60_000 })
     for (const k of ['a', 'b', 'c']) cache.put('t', k, 0, k)
-    expect([cache.get('t', 'a'), cache.get('t', 'b'), cache.get('t', 'c')].map(Boolean)).toEqual([false, true, true])
+    expect([cache.get('t', 'a'), cache.get('t', 'b'), cache.get('t', 'c')].map(Boolean)).toEqual([
+      false,
+      true,
+      true,
+    ])
     const expired = new StoreCache({ maxEntries: 2, ttlMs: -1 })
     expired.put('t', 'a', 0, 'a')
     expect(expired.get('t', 'a')).toBeUndefined()

@@ -48,7 +48,13 @@ export class StoreCache {
     const etag = `W/"${createHash('sha1').update(body).digest('base64url')}"`
     if (this.#max > 0 && generation === this.generation(tenantId)) {
       if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!)
-      this.#entries.set(key, { tenantId, generation, body, etag, expires: Date.now() + this.#ttlMs })
+      this.#entries.set(key, {
+        tenantId,
+        generation,
+        body,
+        etag,
+        expires: Date.now() + this.#ttlMs,
+      })
     }
     return { body, etag }
   }

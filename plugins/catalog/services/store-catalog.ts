@@ -38,7 +38,12 @@ export interface StoreProduct {
   category: { slug: string; name: string } | null
   tags: string[]
   farmer: { name: string } | null
-  origin: { farm: string | null; location: string | null; harvestDate: string | null; lotCode: string | null }
+  origin: {
+    farm: string | null
+    location: string | null
+    harvestDate: string | null
+    lotCode: string | null
+  }
   images: PublicImage[]
 }
 
@@ -67,7 +72,12 @@ const ORDER: Record<string, string> = {
 /** Words of a search as a prefix query: "heirloom tomat" → heirloom:* & tomat:* (stemmed by english). */
 function prefixQuery(q: string): string | null {
   const words = q.normalize('NFKC').match(/[\p{L}\p{N}]+/gu)
-  return words ? words.slice(0, 8).map((w) => `${w}:*`).join(' & ') : null
+  return words
+    ? words
+        .slice(0, 8)
+        .map((w) => `${w}:*`)
+        .join(' & ')
+    : null
 }
 
 /** The storefront's read side: active products only, shaped for shoppers, cached until the next committed change. */
@@ -80,14 +90,19 @@ export class StoreCatalog {
   }
 
   list(query: StoreListQuery): Promise<CachedBody> {
-    return this.#cached(`list:${JSON.stringify(query)}`, () => this.#cradle.db.tx((trx) => this.#list(trx, query)))
+    return this.#cached(`list:${JSON.stringify(query)}`, () =>
+      this.#cradle.db.tx((trx) => this.#list(trx, query)),
+    )
   }
 
   bySlug(slug: string): Promise<CachedBody> {
     return this.#cached(`slug:${slug}`, () =>
       this.#cradle.db.tx(async (trx) => {
-        const { rows } = await trx.raw<{ rows: StoreRow[] }>(`${SELECT} ${FROM} and p.slug = ?`, [slug])
-        if (!rows[0]) throw new OoError('CATALOG_PRODUCT_NOT_FOUND', 404, `No product ${slug} in this shop`)
+        const { rows } = await trx.raw<{ rows: StoreRow[] }>(`${SELECT} ${FROM} and p.slug = ?`, [
+          slug,
+        ])
+        if (!rows[0])
+          throw new OoError('CATALOG_PRODUCT_NOT_FOUND', 404, `No product ${slug} in this shop`)
         return this.#shape(rows[0])
       }),
     )
@@ -96,11 +111,18 @@ export class StoreCatalog {
   categories(): Promise<CachedBody> {
     return this.#cached('categories', () =>
       this.#cradle.db.tx(async (trx) => {
-        const { rows } = await trx.raw<{ rows: { slug: string; name: string; description: string | null; product_count: number }[] }>(`
+        const { rows } = await trx.raw<{
+          rows: { slug: string; name: string; description: string | null; product_count: number }[]
+        }>(`
           select c.slug, c.name, c.description,
                  (select count(*)::int from catalog_products p where p.category_id = c.id and p.active) as product_count
             from catalog_categories c order by c.position, c.name`)
-        return rows.map((r) => ({ slug: r.slug, name: r.name, description: r.description, productCount: r.product_count }))
+        return rows.map((r) => ({
+          slug: r.slug,
+          name: r.name,
+          description: r.description,
+          productCount: r.product_count,
+        }))
       }),
     )
   }
@@ -114,7 +136,10 @@ export class StoreCatalog {
     return storeCache.put(tenant.id, fullKey, generation, await load())
   }
 
-  async #list(trx: Knex.Transaction, query: StoreListQuery): Promise<{ items: StoreProduct[]; total: number; page: number; perPage: number }> {
+  async #list(
+    trx: Knex.Transaction,
+    query: StoreListQuery,
+  ): Promise<{ items: StoreProduct[]; total: number; page: number; perPage: number }> {
     const where: string[] = []
     const bindings: Knex.RawBinding[] = []
     let order = ORDER[query.sort ?? 'name'] ?? ORDER.name!
@@ -135,7 +160,9 @@ export class StoreCatalog {
       where.push('p.tags @> ?::text[]')
       bindings.push(query.tag.map((t) => t.toLowerCase()))
     }
-    const orderBindings: Knex.RawBinding[] = order.startsWith('(lower') ? [query.q!, prefixQuery(query.q!)!] : []
+    const orderBindings: Knex.RawBinding[] = order.startsWith('(lower')
+      ? [query.q!, prefixQuery(query.q!)!]
+      : []
     const filter = where.map((w) => ` and ${w}`).join('')
     // Pick the page's ids first (a top-N sort, no window over every match), count separately;
     // images and joins are built for the page only.
@@ -151,10 +178,18 @@ export class StoreCatalog {
     )
     let total = Number(rows[0]?.total ?? 0)
     if (!rows.length && query.page > 1) {
-      const counted = await trx.raw<{ rows: { n: number }[] }>(`select count(*)::int as n ${matching}`, bindings)
+      const counted = await trx.raw<{ rows: { n: number }[] }>(
+        `select count(*)::int as n ${matching}`,
+        bindings,
+      )
       total = counted.rows[0]?.n ?? 0
     }
-    return { items: await Promise.all(rows.map((r) => this.#shape(r))), total, page: query.page, perPage: query.perPage }
+    return {
+      items: await Promise.all(rows.map((r) => this.#shape(r))),
+      total,
+      page: query.page,
+      perPage: query.perPage,
+    }
   }
 
   async #shape(r: StoreRow): Promise<StoreProduct> {
@@ -170,7 +205,12 @@ export class StoreCatalog {
       category: r.category_slug ? { slug: r.category_slug, name: r.category_name! } : null,
       tags: r.tags,
       farmer: r.farmer_name ? { name: r.farmer_name } : null,
-      origin: { farm: r.origin_farm, location: r.origin_location, harvestDate: r.harvest_date, lotCode: r.lot_code },
+      origin: {
+        farm: r.origin_farm,
+        location: r.origin_location,
+        harvestDate: r.harvest_date,
+        lotCode: r.lot_code,
+      },
       images: await Promise.all(r.images.map((a) => this.#cradle.mediaService.toPublic(a))),
     }
   }

@@ -49,9 +49,19 @@ export function pngBomb(width = 20_000, height = 20_000): Buffer {
 }
 
 /** Adds a member through the tenancy admin API; returns their user id. */
-export async function addMember(t: TestApp, shop: Shop, email: string, role: string): Promise<string> {
-  const res = await t.as(shop.owner).post('/api/v1/admin/members').set('Host', shop.host).send({ email, role })
-  if (res.status !== 201) throw new Error(`adding ${email}: ${res.status} ${JSON.stringify(res.body)}`)
+export async function addMember(
+  t: TestApp,
+  shop: Shop,
+  email: string,
+  role: string,
+): Promise<string> {
+  const res = await t
+    .as(shop.owner)
+    .post('/api/v1/admin/members')
+    .set('Host', shop.host)
+    .send({ email, role })
+  if (res.status !== 201)
+    throw new Error(`adding ${email}: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body.userId as string
 }
 

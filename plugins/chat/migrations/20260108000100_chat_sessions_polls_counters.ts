@@ -13,8 +13,12 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('closed_at', { useTz: true }).nullable()
     t.string('close_reason', 16).nullable()
   })
-  await knex.raw(`alter table chat_sessions add constraint chat_sessions_status_check check (status in ('active','closed'))`)
-  await knex.raw(`create index chat_sessions_active on chat_sessions (tenant_id, project_id, participant_id, opened_at) where status = 'active'`)
+  await knex.raw(
+    `alter table chat_sessions add constraint chat_sessions_status_check check (status in ('active','closed'))`,
+  )
+  await knex.raw(
+    `create index chat_sessions_active on chat_sessions (tenant_id, project_id, participant_id, opened_at) where status = 'active'`,
+  )
 
   await createTenantTable(knex, 'chat_guests', (t) => {
     t.uuid('project_id').notNullable().references('id').inTable('projects').onDelete('CASCADE')
@@ -32,7 +36,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('created_by', 64).notNullable()
     t.timestamp('closed_at', { useTz: true }).nullable()
   })
-  await knex.raw(`alter table chat_polls add constraint chat_polls_status_check check (status in ('open','closed'))`)
+  await knex.raw(
+    `alter table chat_polls add constraint chat_polls_status_check check (status in ('open','closed'))`,
+  )
 
   await createTenantTable(knex, 'chat_poll_votes', (t) => {
     t.uuid('poll_id').notNullable().references('id').inTable('chat_polls').onDelete('CASCADE')
@@ -51,5 +57,12 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['chat_counters', 'chat_poll_votes', 'chat_polls', 'chat_guests', 'chat_sessions']) await knex.schema.dropTable(table)
+  for (const table of [
+    'chat_counters',
+    'chat_poll_votes',
+    'chat_polls',
+    'chat_guests',
+    'chat_sessions',
+  ])
+    await knex.schema.dropTable(table)
 }

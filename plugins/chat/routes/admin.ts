@@ -1,8 +1,23 @@
-import { OoError, parse, requirePermission, type AppRouter, type AppState, type PluginContext } from '@oo/core'
+import {
+  OoError,
+  parse,
+  requirePermission,
+  type AppRouter,
+  type AppState,
+  type PluginContext,
+} from '@oo/core'
 import type { Middleware } from 'koa'
 import type { ChatOptions } from '../config.js'
 import type { GuestTokenIssuer } from '../services/guest-passes.js'
-import { CreatePollBody, EmptyBody, PollParam, ProjectParam, SendActionBody, SessionParam, VoteBody } from './schemas.js'
+import {
+  CreatePollBody,
+  EmptyBody,
+  PollParam,
+  ProjectParam,
+  SendActionBody,
+  SessionParam,
+  VoteBody,
+} from './schemas.js'
 
 const MODERATORS = new Set(['owner', 'admin', 'manager'])
 
@@ -10,9 +25,14 @@ const MODERATORS = new Set(['owner', 'admin', 'manager'])
 function limitPayload(maxBytes: number): Middleware<AppState> {
   return async function limitPayload(ctx, next) {
     const declared = Number(ctx.get('content-length') || 0)
-    const actual = ctx.request.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(ctx.request.body))
+    const actual =
+      ctx.request.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(ctx.request.body))
     if (Math.max(declared, actual) > maxBytes) {
-      throw new OoError('CHAT_PAYLOAD_TOO_LARGE', 413, `Chat commands are at most ${maxBytes} bytes`)
+      throw new OoError(
+        'CHAT_PAYLOAD_TOO_LARGE',
+        413,
+        `Chat commands are at most ${maxBytes} bytes`,
+      )
     }
     await next()
   }
@@ -29,7 +49,9 @@ export function adminRoutes(router: AppRouter, { options }: PluginContext<ChatOp
   })
 
   router.get('/chat/projects/:projectId/sessions', ...use, async function listSessions(ctx) {
-    ctx.body = await ctx.state.scope.cradle.chatService.activeSessions(parse(ProjectParam, ctx.params).projectId)
+    ctx.body = await ctx.state.scope.cradle.chatService.activeSessions(
+      parse(ProjectParam, ctx.params).projectId,
+    )
   })
 
   router.delete('/chat/sessions/:sessionId', ...use, async function closeSession(ctx) {
@@ -65,18 +87,30 @@ export function adminRoutes(router: AppRouter, { options }: PluginContext<ChatOp
   router.post('/chat/polls/:pollId/close', ...use, async function closePoll(ctx) {
     const { pollId } = parse(PollParam, ctx.params)
     parse(EmptyBody, ctx.request.body ?? {})
-    ctx.body = await ctx.state.scope.cradle.pollService.close(pollId, MODERATORS.has(ctx.state.role ?? ''))
+    ctx.body = await ctx.state.scope.cradle.pollService.close(
+      pollId,
+      MODERATORS.has(ctx.state.role ?? ''),
+    )
   })
 
   router.get('/chat/projects/:projectId/counters', ...use, async function counters(ctx) {
-    ctx.body = await ctx.state.scope.cradle.chatService.counters(parse(ProjectParam, ctx.params).projectId)
+    ctx.body = await ctx.state.scope.cradle.chatService.counters(
+      parse(ProjectParam, ctx.params).projectId,
+    )
   })
 
-  router.post('/chat/projects/:projectId/guests', requirePermission('chat.guests.invite'), limitPayload(options.maxPayloadBytes), async function inviteGuest(ctx) {
-    const { projectId } = parse(ProjectParam, ctx.params)
-    parse(EmptyBody, ctx.request.body ?? {})
-    const issuer = ctx.state.scope.resolve<GuestTokenIssuer | undefined>('guestTokens', { allowUnregistered: true })
-    ctx.status = 201
-    ctx.body = await ctx.state.scope.cradle.guestPasses.invite(projectId, issuer)
-  })
+  router.post(
+    '/chat/projects/:projectId/guests',
+    requirePermission('chat.guests.invite'),
+    limitPayload(options.maxPayloadBytes),
+    async function inviteGuest(ctx) {
+      const { projectId } = parse(ProjectParam, ctx.params)
+      parse(EmptyBody, ctx.request.body ?? {})
+      const issuer = ctx.state.scope.resolve<GuestTokenIssuer | undefined>('guestTokens', {
+        allowUnregistered: true,
+      })
+      ctx.status = 201
+      ctx.body = await ctx.state.scope.cradle.guestPasses.invite(projectId, issuer)
+    },
+  )
 }

@@ -5,7 +5,9 @@ import { ActionRef, POLL_TEMPLATE_IDS } from '../services/vocabulary.js'
 export const SendActionBody = z.object({ action: ActionRef }).strict()
 export type SendActionBody = z.infer<typeof SendActionBody>
 
-export const CreatePollBody = z.object({ template: z.enum(POLL_TEMPLATE_IDS, { error: 'must be one of the poll templates' }) }).strict()
+export const CreatePollBody = z
+  .object({ template: z.enum(POLL_TEMPLATE_IDS, { error: 'must be one of the poll templates' }) })
+  .strict()
 export type CreatePollBody = z.infer<typeof CreatePollBody>
 
 export const VoteBody = z.object({ choice: z.string().max(16) }).strict()

@@ -54,11 +54,23 @@ export class ChatGateway {
     this.#nsp?.to(projectRoom(tenantId, message.projectId)).emit('chat:assistant', message)
   }
 
-  poll(tenantId: string, event: 'poll:created' | 'poll:voted' | 'poll:closed', message: PollMessage): void {
+  poll(
+    tenantId: string,
+    event: 'poll:created' | 'poll:voted' | 'poll:closed',
+    message: PollMessage,
+  ): void {
     this.#nsp?.to(projectRoom(tenantId, message.projectId)).emit(event, message)
   }
 
-  sessionsClosed(tenantId: string, participantId: string, projectId: string, sessionIds: string[]): void {
-    if (sessionIds.length) this.#nsp?.to(participantRoom(tenantId, participantId)).emit('session:closed', { projectId, sessionIds, reason: 'replaced' })
+  sessionsClosed(
+    tenantId: string,
+    participantId: string,
+    projectId: string,
+    sessionIds: string[],
+  ): void {
+    if (sessionIds.length)
+      this.#nsp
+        ?.to(participantRoom(tenantId, participantId))
+        .emit('session:closed', { projectId, sessionIds, reason: 'replaced' })
   }
 }

@@ -20,7 +20,13 @@ describe('chat vocabulary', () => {
 
   it('refuses extra fields next to an action, so no text can ride along', () => {
     expect(SendActionBody.safeParse({ action: 'ready', text: 'hi' }).success).toBe(false)
-    expect(SendMessage.safeParse({ sessionId: '6f1c3c1e-8a52-4c39-9d2b-1f6a2b0c9e11', action: 'ready', note: 'x' }).success).toBe(false)
+    expect(
+      SendMessage.safeParse({
+        sessionId: '6f1c3c1e-8a52-4c39-9d2b-1f6a2b0c9e11',
+        action: 'ready',
+        note: 'x',
+      }).success,
+    ).toBe(false)
     expect(SendActionBody.parse({ action: '👎' })).toEqual({ action: 'thumbs-down' })
   })
 

@@ -24,9 +24,14 @@ export const POLL_TEMPLATES = {
   confidence: { question: 'How confident are you?', choices: ['1', '2', '3', '4', '5'] },
 } as const
 export type PollTemplateId = keyof typeof POLL_TEMPLATES
-export const POLL_TEMPLATE_IDS = Object.keys(POLL_TEMPLATES) as [PollTemplateId, ...PollTemplateId[]]
+export const POLL_TEMPLATE_IDS = Object.keys(POLL_TEMPLATES) as [
+  PollTemplateId,
+  ...PollTemplateId[],
+]
 
-const byLabel = new Map<string, string>(Object.entries(ACTIONS).map(([id, label]) => [label.toLowerCase(), id]))
+const byLabel = new Map<string, string>(
+  Object.entries(ACTIONS).map(([id, label]) => [label.toLowerCase(), id]),
+)
 
 /** An action id, or its label (`👍`, `Tests green`), normalised to the id. */
 export const ActionRef = z

@@ -48,7 +48,11 @@ function parseJson(input: unknown): unknown {
 function SettingList() {
   const { hasEdit } = useResourceDefinition()
   return (
-    <List sort={{ field: 'id', order: 'ASC' }} perPage={100} filters={[<TextInput key="q" source="q" label="Search" alwaysOn />]}>
+    <List
+      sort={{ field: 'id', order: 'ASC' }}
+      perPage={100}
+      filters={[<TextInput key="q" source="q" label="Search" alwaysOn />]}
+    >
       <Datagrid rowClick={hasEdit ? 'edit' : false} bulkActionButtons={false}>
         <TextField source="scope" label="Plugin" />
         <TextField source="key" />
@@ -62,10 +66,20 @@ function SettingList() {
 
 function History() {
   const record = useRecordContext<Setting>()
-  const { data = [] } = useGetList<HistoryEntry>(`settings/${record?.id}/history`, {}, { enabled: Boolean(record?.id) })
+  const { data = [] } = useGetList<HistoryEntry>(
+    `settings/${record?.id}/history`,
+    {},
+    { enabled: Boolean(record?.id) },
+  )
   if (!data.length) return null
   return (
-    <Datagrid data={data} total={data.length} bulkActionButtons={false} sort={{ field: 'version', order: 'DESC' }} rowClick={false}>
+    <Datagrid
+      data={data}
+      total={data.length}
+      bulkActionButtons={false}
+      sort={{ field: 'version', order: 'DESC' }}
+      rowClick={false}
+    >
       <NumberField source="version" sortable={false} />
       <FunctionField label="From" render={(h: HistoryEntry) => json(h.oldValue)} />
       <FunctionField label="To" render={(h: HistoryEntry) => json(h.newValue)} />
@@ -79,10 +93,23 @@ function History() {
 // The version read with the record goes back with the save: a stale edit gets a 409.
 function SettingEdit() {
   return (
-    <Edit mutationMode="pessimistic" transform={({ value, version, reason }: Setting & { reason?: string }) => ({ value: parseJson(value), version, reason: reason || undefined })}>
+    <Edit
+      mutationMode="pessimistic"
+      transform={({ value, version, reason }: Setting & { reason?: string }) => ({
+        value: parseJson(value),
+        version,
+        reason: reason || undefined,
+      })}
+    >
       <SimpleForm>
         <TextField source="id" />
-        <TextInput source="value" format={json} validate={required()} helperText="JSON, checked against the plugin's settings schema" fullWidth />
+        <TextInput
+          source="value"
+          format={json}
+          validate={required()}
+          helperText="JSON, checked against the plugin's settings schema"
+          fullWidth
+        />
         <TextInput source="reason" helperText="Why (kept in the history)" fullWidth />
         <History />
       </SimpleForm>

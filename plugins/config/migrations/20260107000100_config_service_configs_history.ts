@@ -11,7 +11,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('updated_by', 200).nullable()
     t.unique(['tenant_id', 'scope', 'key'])
   })
-  await knex.raw(`alter table service_configs add constraint service_configs_version_positive check (version > 0)`)
+  await knex.raw(
+    `alter table service_configs add constraint service_configs_version_positive check (version > 0)`,
+  )
 
   // Append-only: the engine role may insert and read, never rewrite the past.
   await createTenantTable(knex, 'config_history', (t) => {

@@ -13,18 +13,22 @@ export const PutSettingBody = z.object({
 })
 export type PutSettingBody = z.infer<typeof PutSettingBody>
 
-export const RollbackBody = z.object({
-  toVersion: z.number().int().positive(),
-  version: z.number().int().min(0),
-  reason: z.string().trim().max(500).optional(),
-}).strict()
+export const RollbackBody = z
+  .object({
+    toVersion: z.number().int().positive(),
+    version: z.number().int().min(0),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .strict()
 export type RollbackBody = z.infer<typeof RollbackBody>
 
-export const SettingsFilter = z.object({
-  id: z.union([z.string(), z.array(z.string())]).optional(),
-  scope: z.string().max(63).optional(),
-  q: z.string().max(200).optional(),
-}).strict()
+export const SettingsFilter = z
+  .object({
+    id: z.union([z.string(), z.array(z.string())]).optional(),
+    scope: z.string().max(63).optional(),
+    q: z.string().max(200).optional(),
+  })
+  .strict()
 
 export function splitId(id: string): { scope: string; key: string } {
   const dot = id.indexOf('.')

@@ -26,7 +26,17 @@ export class SettingsBus {
   #subscriber: Redis | null = null
   #listener?: (notice: SettingsNotice) => void
 
-  constructor({ redis, channel, logger, publish }: { redis: Redis | null; channel: string; logger: Logger; publish: boolean }) {
+  constructor({
+    redis,
+    channel,
+    logger,
+    publish,
+  }: {
+    redis: Redis | null
+    channel: string
+    logger: Logger
+    publish: boolean
+  }) {
     this.#publishing = publish
     this.#redis = redis
     this.#channel = channel
@@ -46,7 +56,9 @@ export class SettingsBus {
       return
     }
     const subscriber = this.#redis.duplicate()
-    subscriber.on('error', (err: Error) => this.#logger.warn({ err }, 'settings subscriber connection error'))
+    subscriber.on('error', (err: Error) =>
+      this.#logger.warn({ err }, 'settings subscriber connection error'),
+    )
     let connectedOnce = false
     subscriber.on('ready', () => {
       if (connectedOnce) onReconnect()

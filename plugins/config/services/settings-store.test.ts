@@ -17,8 +17,12 @@ const kitchen = z.object({
 
 describe('SettingsStore', () => {
   it('fails at boot on a settings schema that is not an object, or has a key without a default', () => {
-    expect(() => new SettingsStore(deps([['odd', z.string().default('x')]]))).toThrow(/must be a z.object/)
-    expect(() => new SettingsStore(deps([['strict', z.object({ url: z.url() })]]))).toThrow(/needs a default/)
+    expect(() => new SettingsStore(deps([['odd', z.string().default('x')]]))).toThrow(
+      /must be a z.object/,
+    )
+    expect(() => new SettingsStore(deps([['strict', z.object({ url: z.url() })]]))).toThrow(
+      /needs a default/,
+    )
   })
 
   it('serves schema defaults, frozen, for a tenant that stored nothing', () => {
@@ -26,14 +30,22 @@ describe('SettingsStore', () => {
     const value = store.read('00000000-0000-4000-8000-000000000000', 'kitchen')
     expect(value).toEqual({ warnMinutes: 5, stations: [] })
     expect(Object.isFrozen(value)).toBe(true)
-    expect(store.isSet('00000000-0000-4000-8000-000000000000', 'kitchen', 'warnMinutes')).toBe(false)
-    expect(() => store.read('00000000-0000-4000-8000-000000000000', 'nobody')).toThrow(/No plugin named "nobody"/)
+    expect(store.isSet('00000000-0000-4000-8000-000000000000', 'kitchen', 'warnMinutes')).toBe(
+      false,
+    )
+    expect(() => store.read('00000000-0000-4000-8000-000000000000', 'nobody')).toThrow(
+      /No plugin named "nobody"/,
+    )
   })
 
   it('names the offending field, nested paths included', () => {
     const store = new SettingsStore(deps([['kitchen', kitchen]]))
-    expect(() => store.validate('kitchen', { warnMinutes: 500 })).toThrow(expect.objectContaining({ status: 400, field: 'warnMinutes' }))
-    expect(() => store.validate('kitchen', { stations: [{ id: 'grill' }, { id: 'Bad Id' }] })).toThrow(expect.objectContaining({ field: 'stations.1.id' }))
+    expect(() => store.validate('kitchen', { warnMinutes: 500 })).toThrow(
+      expect.objectContaining({ status: 400, field: 'warnMinutes' }),
+    )
+    expect(() =>
+      store.validate('kitchen', { stations: [{ id: 'grill' }, { id: 'Bad Id' }] }),
+    ).toThrow(expect.objectContaining({ field: 'stations.1.id' }))
     expect(store.validate('kitchen', { warnMinutes: 7 })).toEqual({ warnMinutes: 7, stations: [] })
   })
 })

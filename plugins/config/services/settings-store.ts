@@ -1,4 +1,12 @@
-import { bindTenant, OoError, type Database, type Logger, type SettingsAccessor, type SettingsChange, type SettingsMap } from '@oo/core'
+import {
+  bindTenant,
+  OoError,
+  type Database,
+  type Logger,
+  type SettingsAccessor,
+  type SettingsChange,
+  type SettingsMap,
+} from '@oo/core'
 import { z } from 'zod'
 import type { SettingsBus, SettingsNotice } from './settings-bus.js'
 
@@ -36,21 +44,42 @@ export class SettingsStore implements SettingsAccessor {
   readonly #listeners = new Map<string, Set<(change: SettingsChange) => void>>()
   // Reloads of one (tenant, plugin) run one after another, so an older read never lands last.
   readonly #chains = new Map<string, Promise<string[]>>()
-  readonly #status = { appliedByBroadcast: 0, healedByReconcile: 0, reconcileRuns: 0, lastReconcileAt: null as string | null }
+  readonly #status = {
+    appliedByBroadcast: 0,
+    healedByReconcile: 0,
+    reconcileRuns: 0,
+    lastReconcileAt: null as string | null,
+  }
   #timer?: NodeJS.Timeout
   #reconciling?: Promise<void>
 
-  constructor({ database, settingsSchemas, logger }: { database: Database; settingsSchemas: ReadonlyMap<string, z.ZodType>; logger: Logger }) {
+  constructor({
+    database,
+    settingsSchemas,
+    logger,
+  }: {
+    database: Database
+    settingsSchemas: ReadonlyMap<string, z.ZodType>
+    logger: Logger
+  }) {
     this.#database = database
     this.#logger = logger
     const schemas = new Map<string, z.ZodObject>()
     for (const [plugin, schema] of settingsSchemas) {
       // Duck-typed: `instanceof` fails across two copies of zod (tsx and vitest may load both).
       if (!isObjectSchema(schema)) {
-        throw new OoError('CONFIG_SETTINGS_NOT_AN_OBJECT', 500, `${plugin}: settings must be a z.object() (each key is versioned on its own)`)
+        throw new OoError(
+          'CONFIG_SETTINGS_NOT_AN_OBJECT',
+          500,
+          `${plugin}: settings must be a z.object() (each key is versioned on its own)`,
+        )
       }
       if (!schema.safeParse({}).success) {
-        throw new OoError('CONFIG_SETTINGS_NEED_DEFAULTS', 500, `${plugin}: every settings key needs a default (a tenant that stored nothing must still get a value)`)
+        throw new OoError(
+          'CONFIG_SETTINGS_NEED_DEFAULTS',
+          500,
+          `${plugin}: every settings key needs a default (a tenant that stored nothing must still get a value)`,
+        )
       }
       schemas.set(plugin, schema)
     }
@@ -59,7 +88,13 @@ export class SettingsStore implements SettingsAccessor {
 
   schema(plugin: string): z.ZodObject {
     const schema = this.#schemas.get(plugin)
-    if (!schema) throw new OoError('CONFIG_SCOPE_UNKNOWN', 404, `No plugin named "${plugin}" declares settings`, { field: 'scope' })
+    if (!schema)
+      throw new OoError(
+        'CONFIG_SCOPE_UNKNOWN',
+        404,
+        `No plugin named "${plugin}" declares settings`,
+        { field: 'scope' },
+      )
     return schema
   }
 
@@ -69,7 +104,12 @@ export class SettingsStore implements SettingsAccessor {
 
   get<P extends keyof SettingsMap & string>(tenantId: string, plugin: P): SettingsMap[P] {
     // A plugin reading a name nobody declared is a programming error, not a client's.
-    if (!this.#schemas.has(plugin)) throw new OoError('CONFIG_SETTINGS_UNDECLARED', 500, `No plugin named "${plugin}" declares settings`)
+    if (!this.#schemas.has(plugin))
+      throw new OoError(
+        'CONFIG_SETTINGS_UNDECLARED',
+        500,
+        `No plugin named "${plugin}" declares settings`,
+      )
     const snapshot = this.#tenants.get(tenantId)?.get(plugin)
     return (snapshot ? snapshot.value : this.#defaultsOf(plugin)) as SettingsMap[P]
   }
@@ -96,7 +136,8 @@ export class SettingsStore implements SettingsAccessor {
 
   status(): SettingsStatus {
     let keys = 0
-    for (const plugins of this.#tenants.values()) for (const s of plugins.values()) keys += s.versions.size
+    for (const plugins of this.#tenants.values())
+      for (const s of plugins.values()) keys += s.versions.size
     return { keys, ...this.#status }
   }
 
@@ -108,7 +149,13 @@ export class SettingsStore implements SettingsAccessor {
     const field = issue.path.map(String).join('.') || 'value'
     throw new OoError('CONFIG_VALUE_INVALID', 400, `${plugin}.${field}: ${issue.message}`, {
       field,
-      details: { issues: result.error.issues.map((i) => ({ field: i.path.map(String).join('.'), code: i.code, message: i.message })) },
+      details: {
+        issues: result.error.issues.map((i) => ({
+          field: i.path.map(String).join('.'),
+          code: i.code,
+          message: i.message,
+        })),
+      },
     })
   }
 
@@ -121,11 +168,15 @@ export class SettingsStore implements SettingsAccessor {
   reload(tenantId: string, plugin: string): Promise<string[]> {
     const id = `${tenantId}\u0000${plugin}`
     const previous = this.#chains.get(id) ?? Promise.resolve([])
-    const next = previous.catch(() => []).then(async () => this.#apply(tenantId, plugin, await this.#readRows(tenantId, plugin)))
+    const next = previous
+      .catch(() => [])
+      .then(async () => this.#apply(tenantId, plugin, await this.#readRows(tenantId, plugin)))
     this.#chains.set(id, next)
-    void next.finally(() => {
-      if (this.#chains.get(id) === next) this.#chains.delete(id)
-    }).catch(() => undefined)
+    void next
+      .finally(() => {
+        if (this.#chains.get(id) === next) this.#chains.delete(id)
+      })
+      .catch(() => undefined)
     return next
   }
 
@@ -164,9 +215,16 @@ export class SettingsStore implements SettingsAccessor {
   }
 
   async #reconcileOnce(count: boolean): Promise<void> {
-    const { rows } = await this.#database.app.raw('select tenant_id, scope, key, version from oo_config_versions()')
+    const { rows } = await this.#database.app.raw(
+      'select tenant_id, scope, key, version from oo_config_versions()',
+    )
     const stored = new Map<string, Map<string, Map<string, number>>>()
-    for (const row of rows as { tenant_id: string; scope: string; key: string; version: number }[]) {
+    for (const row of rows as {
+      tenant_id: string
+      scope: string
+      key: string
+      version: number
+    }[]) {
       if (!this.#schemas.has(row.scope)) continue
       const plugins = stored.get(row.tenant_id) ?? new Map<string, Map<string, number>>()
       const keys = plugins.get(row.scope) ?? new Map<string, number>()
@@ -178,11 +236,13 @@ export class SettingsStore implements SettingsAccessor {
     for (const [tenantId, plugins] of stored) {
       for (const [plugin, keys] of plugins) {
         const mine = this.#tenants.get(tenantId)?.get(plugin)?.versions
-        if (!mine || mine.size !== keys.size || [...keys].some(([k, v]) => mine.get(k) !== v)) stale.push([tenantId, plugin])
+        if (!mine || mine.size !== keys.size || [...keys].some(([k, v]) => mine.get(k) !== v))
+          stale.push([tenantId, plugin])
       }
     }
     for (const [tenantId, plugins] of this.#tenants) {
-      for (const plugin of plugins.keys()) if (!stored.get(tenantId)?.has(plugin)) stale.push([tenantId, plugin])
+      for (const plugin of plugins.keys())
+        if (!stored.get(tenantId)?.has(plugin)) stale.push([tenantId, plugin])
     }
     for (const [tenantId, plugin] of stale) {
       const changed = await this.reload(tenantId, plugin)
@@ -196,18 +256,27 @@ export class SettingsStore implements SettingsAccessor {
   async #readRows(tenantId: string, plugin: string): Promise<StoredRow[]> {
     return this.#database.app.transaction(async (trx) => {
       await bindTenant(trx, this.#database.kind, tenantId)
-      const rows = await trx('service_configs').where({ scope: plugin }).select('key', 'value', 'version')
-      return rows.map((r: StoredRow) => ({ key: r.key, value: r.value, version: Number(r.version) }))
+      const rows = await trx('service_configs')
+        .where({ scope: plugin })
+        .select('key', 'value', 'version')
+      return rows.map((r: StoredRow) => ({
+        key: r.key,
+        value: r.value,
+        version: Number(r.version),
+      }))
     })
   }
 
   #apply(tenantId: string, plugin: string, rows: StoredRow[]): string[] {
     const before = this.#tenants.get(tenantId)?.get(plugin)?.versions ?? new Map<string, number>()
     const versions = new Map(rows.map((r) => [r.key, r.version]))
-    const changed = [...new Set([...versions.keys(), ...before.keys()])].filter((k) => versions.get(k) !== before.get(k))
+    const changed = [...new Set([...versions.keys(), ...before.keys()])].filter(
+      (k) => versions.get(k) !== before.get(k),
+    )
     if (!changed.length) return []
     const plugins = this.#tenants.get(tenantId) ?? new Map<string, Snapshot>()
-    if (rows.length) plugins.set(plugin, { value: deepFreeze(this.#parseStored(plugin, rows)), versions })
+    if (rows.length)
+      plugins.set(plugin, { value: deepFreeze(this.#parseStored(plugin, rows)), versions })
     else plugins.delete(plugin)
     if (plugins.size) this.#tenants.set(tenantId, plugins)
     else this.#tenants.delete(tenantId)
@@ -228,19 +297,25 @@ export class SettingsStore implements SettingsAccessor {
    */
   #parseStored(plugin: string, rows: StoredRow[]): unknown {
     const schema = this.schema(plugin)
-    const stored: Record<string, unknown> = Object.fromEntries(rows.filter((r) => r.key in schema.shape).map((r) => [r.key, r.value]))
+    const stored: Record<string, unknown> = Object.fromEntries(
+      rows.filter((r) => r.key in schema.shape).map((r) => [r.key, r.value]),
+    )
     for (let attempt = 0; attempt <= rows.length; attempt++) {
       const result = schema.safeParse(stored)
       if (result.success) return result.data
       const bad = new Set(result.error.issues.map((i) => String(i.path[0])))
-      this.#logger.error({ plugin, keys: [...bad] }, 'stored settings no longer valid; using defaults for these keys')
+      this.#logger.error(
+        { plugin, keys: [...bad] },
+        'stored settings no longer valid; using defaults for these keys',
+      )
       for (const key of bad) delete stored[key]
     }
     return this.#defaultsOf(plugin)
   }
 
   #defaultsOf(plugin: string): unknown {
-    if (!this.#defaults.has(plugin)) this.#defaults.set(plugin, deepFreeze(this.schema(plugin).parse({})))
+    if (!this.#defaults.has(plugin))
+      this.#defaults.set(plugin, deepFreeze(this.schema(plugin).parse({})))
     return this.#defaults.get(plugin)
   }
 }

@@ -33,5 +33,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['kds_cursors', 'kds_events', 'kds_tickets']) await knex.schema.dropTable(table)
+  for (const table of ['kds_cursors', 'kds_events', 'kds_tickets'])
+    await knex.schema.dropTable(table)
 }

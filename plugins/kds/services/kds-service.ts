@@ -2,7 +2,16 @@ import { OoError, type Tenant, type TenantDb } from '@oo/core'
 import type { Knex } from 'knex'
 import type { KdsOptions, KdsSettings } from '../config.js'
 import type { KdsSettingsReader } from './settings.js'
-import { buildTicket, markItems, sameTicket, type KitchenItem, type KitchenTicket, type OrderForKitchen, type TicketEvent, type TicketEventType } from './tickets.js'
+import {
+  buildTicket,
+  markItems,
+  sameTicket,
+  type KitchenItem,
+  type KitchenTicket,
+  type OrderForKitchen,
+  type TicketEvent,
+  type TicketEventType,
+} from './tickets.js'
 
 /** What the KDS needs from the orders plugin (its scoped `orderService`), inside our transaction. */
 interface OrdersPort {
@@ -16,8 +25,20 @@ const BEFORE_PREPARING = ['placed', 'accepted']
 const MAX_RESUME = 500
 
 export type CatchUp =
-  | { mode: 'events'; seq: number; events: TicketEvent[]; settings: KdsSettings; serverTime: string }
-  | { mode: 'snapshot'; seq: number; tickets: KitchenTicket[]; settings: KdsSettings; serverTime: string }
+  | {
+      mode: 'events'
+      seq: number
+      events: TicketEvent[]
+      settings: KdsSettings
+      serverTime: string
+    }
+  | {
+      mode: 'snapshot'
+      seq: number
+      tickets: KitchenTicket[]
+      settings: KdsSettings
+      serverTime: string
+    }
 
 interface TicketRow {
   order_id: string
@@ -41,7 +62,19 @@ export class KdsService {
   readonly #settings: KdsSettings
   readonly #retain: number
 
-  constructor({ db, orderService, tenant, kdsOptions, kdsSettingsReader }: { db: TenantDb; orderService: OrdersPort; tenant: Tenant; kdsOptions: KdsOptions; kdsSettingsReader: KdsSettingsReader }) {
+  constructor({
+    db,
+    orderService,
+    tenant,
+    kdsOptions,
+    kdsSettingsReader,
+  }: {
+    db: TenantDb
+    orderService: OrdersPort
+    tenant: Tenant
+    kdsOptions: KdsOptions
+    kdsSettingsReader: KdsSettingsReader
+  }) {
     this.#db = db
     this.#orders = orderService
     this.#settings = kdsSettingsReader.read(tenant.id)
@@ -70,12 +103,22 @@ export class KdsService {
     return this.#db.tx(async (trx) => {
       const seq = await this.#lockCursor(trx)
       const ticket = await this.#requireTicket(trx, orderId)
-      if (!ticket.items.some((i) => i.lineId === lineId)) throw new OoError('KDS_ITEM_NOT_FOUND', 404, `Ticket ${orderId} has no item ${lineId}`, { field: 'lineId' })
+      if (!ticket.items.some((i) => i.lineId === lineId))
+        throw new OoError('KDS_ITEM_NOT_FOUND', 404, `Ticket ${orderId} has no item ${lineId}`, {
+          field: 'lineId',
+        })
       const items = markItems(ticket.items, lineId, !undo, new Date().toISOString())
       let order = await this.#requireOrder(trx, orderId)
-      if (!undo && BEFORE_PREPARING.includes(order.status)) order = await this.#orders.advanceIn(trx, orderId, 'preparing')
-      if (!undo && order.status === 'preparing' && items.every((i) => i.bumpedAt)) order = await this.#orders.advanceIn(trx, orderId, 'ready')
-      return this.#write(trx, seq, 'ticket:updated', buildTicket(order, items, this.#settings.stations))
+      if (!undo && BEFORE_PREPARING.includes(order.status))
+        order = await this.#orders.advanceIn(trx, orderId, 'preparing')
+      if (!undo && order.status === 'preparing' && items.every((i) => i.bumpedAt))
+        order = await this.#orders.advanceIn(trx, orderId, 'ready')
+      return this.#write(
+        trx,
+        seq,
+        'ticket:updated',
+        buildTicket(order, items, this.#settings.stations),
+      )
     })
   }
 
@@ -86,7 +129,12 @@ export class KdsService {
       const ticket = await this.#requireTicket(trx, orderId)
       const order = await this.#orders.advanceIn(trx, orderId, 'ready')
       const items = markItems(ticket.items, undefined, true, new Date().toISOString())
-      return this.#write(trx, seq, 'ticket:updated', buildTicket(order, items, this.#settings.stations))
+      return this.#write(
+        trx,
+        seq,
+        'ticket:updated',
+        buildTicket(order, items, this.#settings.stations),
+      )
     })
   }
 
@@ -97,7 +145,12 @@ export class KdsService {
       const ticket = await this.#requireTicket(trx, orderId)
       const order = await this.#orders.recallIn(trx, orderId)
       const items = markItems(ticket.items, undefined, false, '')
-      return this.#write(trx, seq, 'ticket:updated', buildTicket(order, items, this.#settings.stations))
+      return this.#write(
+        trx,
+        seq,
+        'ticket:updated',
+        buildTicket(order, items, this.#settings.stations),
+      )
     })
   }
 
@@ -108,11 +161,29 @@ export class KdsService {
       const seq = Number(cursor?.seq ?? 0)
       const base = { seq, settings: this.#settings, serverTime: new Date().toISOString() }
       if (since !== undefined && since <= seq) {
-        const rows = (await trx('kds_events').where('seq', '>', since).orderBy('seq').limit(MAX_RESUME + 1).select('seq', 'type', 'ticket')) as { seq: string; type: TicketEventType; ticket: KitchenTicket }[]
-        const contiguous = rows.length <= MAX_RESUME && (rows.length === seq - since) && (!rows.length || Number(rows[0]!.seq) === since + 1)
-        if (contiguous) return { mode: 'events', ...base, events: rows.map((r) => ({ type: r.type, seq: Number(r.seq), ticket: r.ticket })) }
+        const rows = (await trx('kds_events')
+          .where('seq', '>', since)
+          .orderBy('seq')
+          .limit(MAX_RESUME + 1)
+          .select('seq', 'type', 'ticket')) as {
+          seq: string
+          type: TicketEventType
+          ticket: KitchenTicket
+        }[]
+        const contiguous =
+          rows.length <= MAX_RESUME &&
+          rows.length === seq - since &&
+          (!rows.length || Number(rows[0]!.seq) === since + 1)
+        if (contiguous)
+          return {
+            mode: 'events',
+            ...base,
+            events: rows.map((r) => ({ type: r.type, seq: Number(r.seq), ticket: r.ticket })),
+          }
       }
-      const rows = (await trx('kds_tickets').whereIn('status', OPEN).orderBy('placed_at')) as TicketRow[]
+      const rows = (await trx('kds_tickets')
+        .whereIn('status', OPEN)
+        .orderBy('placed_at')) as TicketRow[]
       return { mode: 'snapshot', ...base, tickets: rows.map(toTicket) }
     })
   }
@@ -127,23 +198,33 @@ export class KdsService {
   }
 
   async #ticketRow(trx: Knex.Transaction, orderId: string): Promise<KitchenTicket | null> {
-    const row = (await trx('kds_tickets').where({ order_id: orderId }).first()) as TicketRow | undefined
+    const row = (await trx('kds_tickets').where({ order_id: orderId }).first()) as
+      TicketRow | undefined
     return row ? toTicket(row) : null
   }
 
   async #requireTicket(trx: Knex.Transaction, orderId: string): Promise<KitchenTicket> {
     const ticket = await this.#ticketRow(trx, orderId)
-    if (!ticket) throw new OoError('KDS_TICKET_NOT_FOUND', 404, `No kitchen ticket for order ${orderId}`, { field: 'orderId' })
+    if (!ticket)
+      throw new OoError('KDS_TICKET_NOT_FOUND', 404, `No kitchen ticket for order ${orderId}`, {
+        field: 'orderId',
+      })
     return ticket
   }
 
   async #requireOrder(trx: Knex.Transaction, orderId: string): Promise<OrderForKitchen> {
     const order = await this.#orders.findIn(trx, orderId)
-    if (!order) throw new OoError('KDS_TICKET_NOT_FOUND', 404, `No order ${orderId}`, { field: 'orderId' })
+    if (!order)
+      throw new OoError('KDS_TICKET_NOT_FOUND', 404, `No order ${orderId}`, { field: 'orderId' })
     return order
   }
 
-  async #write(trx: Knex.Transaction, current: number, type: TicketEventType, next: Omit<KitchenTicket, 'seq'>): Promise<TicketEvent> {
+  async #write(
+    trx: Knex.Transaction,
+    current: number,
+    type: TicketEventType,
+    next: Omit<KitchenTicket, 'seq'>,
+  ): Promise<TicketEvent> {
     const seq = current + 1
     const ticket: KitchenTicket = { ...next, seq }
     // Cursor, ticket and event in one statement: one round trip inside the tenant's lock.
@@ -168,7 +249,10 @@ export class KdsService {
         ticket: JSON.stringify(ticket),
       },
     )
-    if (seq % 500 === 0) await trx('kds_events').where('seq', '<=', seq - this.#retain).delete()
+    if (seq % 500 === 0)
+      await trx('kds_events')
+        .where('seq', '<=', seq - this.#retain)
+        .delete()
     return { type, seq, ticket }
   }
 }
@@ -180,7 +264,10 @@ function toTicket(row: TicketRow): KitchenTicket {
     status: row.status,
     label: row.label,
     note: row.note,
-    placedAt: (row.placed_at instanceof Date ? row.placed_at : new Date(row.placed_at)).toISOString(),
+    placedAt: (row.placed_at instanceof Date
+      ? row.placed_at
+      : new Date(row.placed_at)
+    ).toISOString(),
     items: typeof row.items === 'string' ? (JSON.parse(row.items) as KitchenItem[]) : row.items,
     seq: Number(row.seq),
   }

@@ -18,17 +18,22 @@ export class KdsSettingsReader {
   }
 
   read(tenantId: string): KdsSettings {
-    const settings = this.#container.resolve<SettingsAccessor | undefined>('settings', { allowUnregistered: true })
+    const settings = this.#container.resolve<SettingsAccessor | undefined>('settings', {
+      allowUnregistered: true,
+    })
     if (!settings) return this.#defaults
     const stored = settings.get(tenantId, 'kds')
     const merged = { ...this.#defaults }
-    for (const key of KEYS) if (settings.isSet(tenantId, 'kds', key)) Object.assign(merged, { [key]: stored[key] })
+    for (const key of KEYS)
+      if (settings.isSet(tenantId, 'kds', key)) Object.assign(merged, { [key]: stored[key] })
     return merged
   }
 
   /** Calls `fn` on this process whenever a tenant's kitchen settings change, until `unwatch()`. */
   watch(fn: (tenantId: string) => void): void {
-    const settings = this.#container.resolve<SettingsAccessor | undefined>('settings', { allowUnregistered: true })
+    const settings = this.#container.resolve<SettingsAccessor | undefined>('settings', {
+      allowUnregistered: true,
+    })
     this.#unwatch = settings?.onChange('kds', ({ tenantId }) => fn(tenantId))
   }
 

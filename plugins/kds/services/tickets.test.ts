@@ -32,12 +32,21 @@ describe('kitchen tickets', () => {
     const ticket = buildTicket(order, undefined, stations)
     expect(ticket.label).toBe('Ann')
     expect(ticket.items.map((i) => i.stations)).toEqual([['grill', 'cold'], [], []])
-    expect(buildTicket({ ...order, customer: { name: 'Ann', pickupName: 'Table 4' } }, undefined, stations).label).toBe('Table 4')
+    expect(
+      buildTicket(
+        { ...order, customer: { name: 'Ann', pickupName: 'Table 4' } },
+        undefined,
+        stations,
+      ).label,
+    ).toBe('Table 4')
   })
 
   it('keeps the bump marks of a rebuilt ticket and notices a changed status or bump', () => {
     const first = buildTicket(order, undefined, stations)
-    const bumped = { ...first, items: markItems(first.items, 'l1', true, '2026-01-01T12:01:00.000Z') }
+    const bumped = {
+      ...first,
+      items: markItems(first.items, 'l1', true, '2026-01-01T12:01:00.000Z'),
+    }
     const rebuilt = buildTicket({ ...order, status: 'preparing' }, bumped.items, stations)
     expect(rebuilt.items[0]!.bumpedAt).toBe('2026-01-01T12:01:00.000Z')
     expect(rebuilt.items[1]!.bumpedAt).toBeNull()

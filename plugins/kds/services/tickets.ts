@@ -48,7 +48,11 @@ export function routeItem(categorySlug: string | null, stations: readonly KdsSta
 }
 
 /** The ticket for an order now, keeping the bump marks the kitchen already made. */
-export function buildTicket(order: OrderForKitchen, previous: readonly KitchenItem[] | undefined, stations: readonly KdsStation[]): Omit<KitchenTicket, 'seq'> {
+export function buildTicket(
+  order: OrderForKitchen,
+  previous: readonly KitchenItem[] | undefined,
+  stations: readonly KdsStation[],
+): Omit<KitchenTicket, 'seq'> {
   const bumps = new Map((previous ?? []).map((i) => [i.lineId, i.bumpedAt]))
   return {
     orderId: order.id,
@@ -73,11 +77,24 @@ export function sameTicket(a: Omit<KitchenTicket, 'seq'>, b: Omit<KitchenTicket,
   if (a.status !== b.status || a.items.length !== b.items.length) return false
   return a.items.every((item, i) => {
     const other = b.items[i]!
-    return item.lineId === other.lineId && item.bumpedAt === other.bumpedAt && item.stations.join() === other.stations.join()
+    return (
+      item.lineId === other.lineId &&
+      item.bumpedAt === other.bumpedAt &&
+      item.stations.join() === other.stations.join()
+    )
   })
 }
 
 /** Marks one item (or, with `lineId` undefined, every item) bumped or not. */
-export function markItems(items: readonly KitchenItem[], lineId: string | undefined, bumped: boolean, at: string): KitchenItem[] {
-  return items.map((item) => (lineId === undefined || item.lineId === lineId ? { ...item, bumpedAt: bumped ? (item.bumpedAt ?? at) : null } : item))
+export function markItems(
+  items: readonly KitchenItem[],
+  lineId: string | undefined,
+  bumped: boolean,
+  at: string,
+): KitchenItem[] {
+  return items.map((item) =>
+    lineId === undefined || item.lineId === lineId
+      ? { ...item, bumpedAt: bumped ? (item.bumpedAt ?? at) : null }
+      : item,
+  )
 }

@@ -4,7 +4,15 @@ import { join } from 'node:path'
 import type { TestApp } from '@oo/core/testing'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bootOrders, checkout, collect, connectSocket, inTenant, seedShop, type Shop } from '../../orders/test/helpers.js'
+import {
+  bootOrders,
+  checkout,
+  collect,
+  connectSocket,
+  inTenant,
+  seedShop,
+  type Shop,
+} from '../../orders/test/helpers.js'
 import type { KitchenTicket } from '../services/tickets.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -19,14 +27,29 @@ describe.skipIf(!existsSync(CHROMIUM))('kitchen screen in Chromium', () => {
 
   beforeAll(async () => {
     t = await bootOrders()
-    shop = await seedShop(t, 'diner', [{ slug: 'pancakes', price: 650, stock: 50, category: 'breakfast' }])
+    shop = await seedShop(t, 'diner', [
+      { slug: 'pancakes', price: 650, stock: 50, category: 'breakfast' },
+    ])
     // No speculative preconnects: an idle preconnected socket holds the engine's HTTP close
     // until the headers timeout (~60 s), which would stall the "engine stopped" step.
     mkdirSync(join(profile, 'Default'), { recursive: true })
-    writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ net: { network_prediction_options: 2 } }))
+    writeFileSync(
+      join(profile, 'Default', 'Preferences'),
+      JSON.stringify({ net: { network_prediction_options: 2 } }),
+    )
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP *.test 127.0.0.1'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--host-resolver-rules=MAP *.test 127.0.0.1',
+      ],
     })
     page = context.pages()[0] ?? (await context.newPage())
     page.setDefaultTimeout(10_000)
@@ -42,18 +65,30 @@ describe.skipIf(!existsSync(CHROMIUM))('kitchen screen in Chromium', () => {
     const origin = `http://${shop.host}:${new URL(t.url).port}`
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
-    await t.engine.container.cradle.oidcAccounts.register({ email: shop.kitchen, password: PASSWORD, emailVerified: true })
+    await t.engine.container.cradle.oidcAccounts.register({
+      email: shop.kitchen,
+      password: PASSWORD,
+      emailVerified: true,
+    })
 
     // Not signed in: the screen offers sign-in, which goes through the built-in issuer and comes back.
     await page.goto(`${origin}/kitchen`)
     await page.locator('#signin-link').click()
     await page.locator('input[name="email"]').fill(shop.kitchen)
     await page.locator('input[name="password"]').fill(PASSWORD)
-    await Promise.all([page.waitForURL(`${origin}/kitchen`, { timeout: 15_000 }), page.locator('button[type="submit"]').click()])
+    await Promise.all([
+      page.waitForURL(`${origin}/kitchen`, { timeout: 15_000 }),
+      page.locator('button[type="submit"]').click(),
+    ])
     await page.getByTestId('start').click()
-    await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('live')
+    await expect
+      .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 })
+      .toBe('live')
 
-    const placed = await checkout(t, shop, { items: [{ productId: shop.products.pancakes, quantity: 3 }], customer: { pickupName: 'Browser' } }).expect(201)
+    const placed = await checkout(t, shop, {
+      items: [{ productId: shop.products.pancakes, quantity: 3 }],
+      customer: { pickupName: 'Browser' },
+    }).expect(201)
     const card = page.locator(`#board [data-order-id="${placed.body.order.id}"]`)
     await card.waitFor({ state: 'visible', timeout: 10_000 })
     expect(await card.textContent()).toContain('Browser')
@@ -64,47 +99,82 @@ describe.skipIf(!existsSync(CHROMIUM))('kitchen screen in Chromium', () => {
     const ready = page.locator(`#ready [data-order-id="${placed.body.order.id}"]`)
     await ready.waitFor({ state: 'visible', timeout: 10_000 })
     expect(await ready.getAttribute('data-status')).toBe('ready')
-    const order = await t.as(shop.owner).get(`/api/v1/admin/orders/${placed.body.order.id}`).set('Host', shop.host).expect(200)
+    const order = await t
+      .as(shop.owner)
+      .get(`/api/v1/admin/orders/${placed.body.order.id}`)
+      .set('Host', shop.host)
+      .expect(200)
     expect(order.body.status).toBe('ready')
     expect(order.body.history.at(-1).actor.label).toBe(shop.kitchen)
 
     // Ageing colours from the tenant's thresholds (defaults: warn at 5 min, late at 8 min).
     const aged = [
-      await checkout(t, shop, { items: [{ productId: shop.products.pancakes, quantity: 1 }], customer: { pickupName: 'Six minutes' } }).expect(201),
-      await checkout(t, shop, { items: [{ productId: shop.products.pancakes, quantity: 1 }], customer: { pickupName: 'Nine minutes' } }).expect(201),
+      await checkout(t, shop, {
+        items: [{ productId: shop.products.pancakes, quantity: 1 }],
+        customer: { pickupName: 'Six minutes' },
+      }).expect(201),
+      await checkout(t, shop, {
+        items: [{ productId: shop.products.pancakes, quantity: 1 }],
+        customer: { pickupName: 'Nine minutes' },
+      }).expect(201),
     ].map((r) => r.body.order.id as string)
-    for (const id of aged) await page.locator(`#board [data-order-id="${id}"]`).waitFor({ state: 'visible', timeout: 10_000 })
-    await inTenant(t, shop.id, (scope) => scope.cradle.db.tx(async (trx) => {
-      await trx('kds_tickets').where({ order_id: aged[0] }).update({ placed_at: trx.raw(`now() - interval '6 minutes'`) })
-      await trx('kds_tickets').where({ order_id: aged[1] }).update({ placed_at: trx.raw(`now() - interval '9 minutes'`) })
-    }))
+    for (const id of aged)
+      await page
+        .locator(`#board [data-order-id="${id}"]`)
+        .waitFor({ state: 'visible', timeout: 10_000 })
+    await inTenant(t, shop.id, (scope) =>
+      scope.cradle.db.tx(async (trx) => {
+        await trx('kds_tickets')
+          .where({ order_id: aged[0] })
+          .update({ placed_at: trx.raw(`now() - interval '6 minutes'`) })
+        await trx('kds_tickets')
+          .where({ order_id: aged[1] })
+          .update({ placed_at: trx.raw(`now() - interval '9 minutes'`) })
+      }),
+    )
     await page.reload()
     await page.getByTestId('start').click()
     await page.locator(`#board [data-order-id="${aged[1]}"].late`).waitFor({ timeout: 10_000 })
-    expect(await page.locator(`#board [data-order-id="${aged[0]}"]`).getAttribute('class')).toMatch(/\bwarn\b/)
-    expect(await page.locator(`#board [data-order-id="${aged[1]}"] .age`).textContent()).toMatch(/^9:\d\d$/)
-    await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 }).toBe('live')
+    expect(await page.locator(`#board [data-order-id="${aged[0]}"]`).getAttribute('class')).toMatch(
+      /\bwarn\b/,
+    )
+    expect(await page.locator(`#board [data-order-id="${aged[1]}"] .age`).textContent()).toMatch(
+      /^9:\d\d$/,
+    )
+    await expect
+      .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 })
+      .toBe('live')
     expect(await page.getByTestId('offline-banner').isVisible()).toBe(false)
 
     // Cut the screen off (server drops it, reconnects are refused), take two orders, let it back:
     // it shows the banner meanwhile and catches up on return, each ticket once.
     let cutOff = true
-    await page.routeWebSocket(/\/socket\.io\//, (ws) => (cutOff ? ws.close() : ws.connectToServer()))
+    await page.routeWebSocket(/\/socket\.io\//, (ws) =>
+      cutOff ? ws.close() : ws.connectToServer(),
+    )
     await page.route('**/socket.io/**', (route) => (cutOff ? route.abort() : route.continue()))
     t.engine.io.of('/kitchen').disconnectSockets(true)
     await page.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 10_000 })
     const watcher = await connectSocket(t.url, '/kitchen', shop.host, await t.tokenFor(shop.owner))
     const seen = collect<KitchenTicket>(watcher, 'ticket:created')
     const missed = [
-      await checkout(t, shop, { items: [{ productId: shop.products.pancakes, quantity: 1 }], customer: { pickupName: 'Missed A' } }).expect(201),
-      await checkout(t, shop, { items: [{ productId: shop.products.pancakes, quantity: 2 }], customer: { pickupName: 'Missed B' } }).expect(201),
+      await checkout(t, shop, {
+        items: [{ productId: shop.products.pancakes, quantity: 1 }],
+        customer: { pickupName: 'Missed A' },
+      }).expect(201),
+      await checkout(t, shop, {
+        items: [{ productId: shop.products.pancakes, quantity: 2 }],
+        customer: { pickupName: 'Missed B' },
+      }).expect(201),
     ].map((r) => r.body.order.id as string)
     for (const id of missed) await seen.waitFor((tk) => tk.orderId === id) // the kitchen has them; this screen does not
     expect(await page.locator(`#board [data-order-id="${missed[0]}"]`).count()).toBe(0)
     cutOff = false
     await page.getByTestId('offline-banner').waitFor({ state: 'hidden', timeout: 15_000 })
     for (const id of missed) {
-      await page.locator(`#board [data-order-id="${id}"]`).waitFor({ state: 'visible', timeout: 10_000 })
+      await page
+        .locator(`#board [data-order-id="${id}"]`)
+        .waitFor({ state: 'visible', timeout: 10_000 })
       expect(await page.locator(`[data-order-id="${id}"]`).count()).toBe(1)
     }
     watcher.disconnect()
@@ -113,7 +183,9 @@ describe.skipIf(!existsSync(CHROMIUM))('kitchen screen in Chromium', () => {
     await t.engine.stop()
     expect(performance.now() - stopped).toBeLessThan(15_000)
     await page.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 10_000 })
-    expect(await page.getByTestId('offline-banner').textContent()).toContain('Offline — reconnecting')
+    expect(await page.getByTestId('offline-banner').textContent()).toContain(
+      'Offline — reconnecting',
+    )
     expect(errors).toEqual([])
   }, 90_000)
 })

@@ -14,7 +14,8 @@ export class LocalDiskStorage implements ObjectStorage {
   }
 
   #path(key: string): string {
-    if (!/^[a-z0-9][a-z0-9/._-]*$/.test(key) || key.includes('..')) throw new Error(`Invalid object key ${key}`)
+    if (!/^[a-z0-9][a-z0-9/._-]*$/.test(key) || key.includes('..'))
+      throw new Error(`Invalid object key ${key}`)
     return join(this.#root, ...key.split('/'))
   }
 
@@ -39,8 +40,15 @@ export class LocalDiskStorage implements ObjectStorage {
     const path = this.#path(key)
     const info = await stat(path).catch(() => null)
     if (!info?.isFile()) return null
-    const etag = createHash('sha1').update(`${key}:${info.size}:${info.mtimeMs}`).digest('base64url')
-    return { body: createReadStream(path), size: info.size, contentType: contentTypeOf(key), etag: `"${etag}"` }
+    const etag = createHash('sha1')
+      .update(`${key}:${info.size}:${info.mtimeMs}`)
+      .digest('base64url')
+    return {
+      body: createReadStream(path),
+      size: info.size,
+      contentType: contentTypeOf(key),
+      etag: `"${etag}"`,
+    }
   }
 
   async exists(key: string): Promise<boolean> {
@@ -52,7 +60,9 @@ export class LocalDiskStorage implements ObjectStorage {
   }
 
   async *list(prefix: string): AsyncIterable<{ key: string; lastModified: Date }> {
-    const entries = await readdir(this.#root, { recursive: true, withFileTypes: true }).catch(() => [])
+    const entries = await readdir(this.#root, { recursive: true, withFileTypes: true }).catch(
+      () => [],
+    )
     for (const entry of entries) {
       if (!entry.isFile()) continue
       const path = join(entry.parentPath, entry.name)

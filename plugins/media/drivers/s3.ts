@@ -28,22 +28,27 @@ export class S3Storage implements ObjectStorage {
   }
 
   async ensureReady(): Promise<void> {
-    if (!(await this.#client.bucketExists(this.#bucket))) await this.#client.makeBucket(this.#bucket, this.#region)
+    if (!(await this.#client.bucketExists(this.#bucket)))
+      await this.#client.makeBucket(this.#bucket, this.#region)
   }
 
   async ping(): Promise<void> {
-    if (!(await this.#client.bucketExists(this.#bucket))) throw new Error(`bucket ${this.#bucket} is missing`)
+    if (!(await this.#client.bucketExists(this.#bucket)))
+      throw new Error(`bucket ${this.#bucket} is missing`)
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.#client.putObject(this.#bucket, key, body, body.length, { 'Content-Type': contentType })
+    await this.#client.putObject(this.#bucket, key, body, body.length, {
+      'Content-Type': contentType,
+    })
   }
 
   async get(key: string): Promise<StoredObject | null> {
     try {
       const stat = await this.#client.statObject(this.#bucket, key)
       const body = await this.#client.getObject(this.#bucket, key)
-      const contentType = (stat.metaData['content-type'] as string | undefined) ?? 'application/octet-stream'
+      const contentType =
+        (stat.metaData['content-type'] as string | undefined) ?? 'application/octet-stream'
       return { body, size: stat.size, contentType, etag: `"${stat.etag}"` }
     } catch (err) {
       if (isNotFound(err)) return null

@@ -11,13 +11,16 @@ export function storeRoutes(router: AppRouter): void {
    */
   router.get('/media/:assetId/:file', async function serveMedia(ctx) {
     const tenant = ctx.state.tenant
-    if (!tenant) throw new OoError('OO_TENANT_REQUIRED', 404, `No shop is registered at ${ctx.hostname}`)
+    if (!tenant)
+      throw new OoError('OO_TENANT_REQUIRED', 404, `No shop is registered at ${ctx.hostname}`)
     const { assetId, file } = ctx.params as { assetId: string; file: string }
-    if (!UUID.test(assetId) || !VARIANT_FILE.test(file)) throw new OoError('MEDIA_NOT_FOUND', 404, 'No such image')
+    if (!UUID.test(assetId) || !VARIANT_FILE.test(file))
+      throw new OoError('MEDIA_NOT_FOUND', 404, 'No such image')
     const { mediaStorage, mediaOptions } = ctx.state.scope.cradle
     const key = assetPrefix(tenant.id, assetId) + file
     if (mediaOptions.signedUrlSeconds > 0 && mediaStorage.signedUrl) {
-      if (!(await mediaStorage.exists(key))) throw new OoError('MEDIA_NOT_FOUND', 404, 'No such image')
+      if (!(await mediaStorage.exists(key)))
+        throw new OoError('MEDIA_NOT_FOUND', 404, 'No such image')
       ctx.set('Cache-Control', `private, max-age=${Math.floor(mediaOptions.signedUrlSeconds / 2)}`)
       ctx.redirect(await mediaStorage.signedUrl(key, mediaOptions.signedUrlSeconds))
       return

@@ -9,6 +9,15 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** `t/<tenant>/<asset>/<file>` → its parts, or null for keys that are not ours. */
 export function parseKey(key: string): { tenantId: string; assetId: string; file: string } | null {
   const [t, tenantId, assetId, file, ...rest] = key.split('/')
-  if (t !== 't' || rest.length || !tenantId || !assetId || !file || !UUID.test(tenantId) || !UUID.test(assetId)) return null
+  if (
+    t !== 't' ||
+    rest.length ||
+    !tenantId ||
+    !assetId ||
+    !file ||
+    !UUID.test(tenantId) ||
+    !UUID.test(assetId)
+  )
+    return null
   return { tenantId, assetId, file }
 }

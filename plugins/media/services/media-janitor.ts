@@ -18,7 +18,15 @@ export class MediaJanitor {
   readonly #scopes: ScopeRunner
   readonly #logger: Logger
 
-  constructor({ mediaStorage, scopes, logger }: { mediaStorage: ObjectStorage; scopes: ScopeRunner; logger: Logger }) {
+  constructor({
+    mediaStorage,
+    scopes,
+    logger,
+  }: {
+    mediaStorage: ObjectStorage
+    scopes: ScopeRunner
+    logger: Logger
+  }) {
     this.#storage = mediaStorage
     this.#scopes = scopes
     this.#logger = logger
@@ -28,10 +36,13 @@ export class MediaJanitor {
   async sweep(opts: { tenantId?: string; graceMs?: number } = {}): Promise<SweepReport> {
     const cutoff = Date.now() - (opts.graceMs ?? 3_600_000)
     const byTenant = new Map<string, Map<string, { keys: string[]; newest: number }>>()
-    for await (const { key, lastModified } of this.#storage.list(opts.tenantId ? `t/${opts.tenantId}/` : 't/')) {
+    for await (const { key, lastModified } of this.#storage.list(
+      opts.tenantId ? `t/${opts.tenantId}/` : 't/',
+    )) {
       const parts = parseKey(key)
       if (!parts) continue
-      const assets = byTenant.get(parts.tenantId) ?? new Map<string, { keys: string[]; newest: number }>()
+      const assets =
+        byTenant.get(parts.tenantId) ?? new Map<string, { keys: string[]; newest: number }>()
       const entry = assets.get(parts.assetId) ?? { keys: [], newest: 0 }
       entry.keys.push(key)
       entry.newest = Math.max(entry.newest, lastModified.getTime())
@@ -43,16 +54,27 @@ export class MediaJanitor {
     for (const [tenantId, assets] of byTenant) {
       const doomed = await this.#scopes.run(tenantId, (scope) =>
         scope.cradle.db.tx(async (trx) => {
-          const known = new Set<string>(await trx('media_assets').whereIn('id', [...assets.keys()]).pluck('id'))
-          const unattached: { key_prefix: string; variants: { name: string }[] }[] = await trx('media_assets')
+          const known = new Set<string>(
+            await trx('media_assets')
+              .whereIn('id', [...assets.keys()])
+              .pluck('id'),
+          )
+          const unattached: { key_prefix: string; variants: { name: string }[] }[] = await trx(
+            'media_assets',
+          )
             .whereNull('owner')
             .where('created_at', '<', new Date(cutoff))
             .delete()
             .returning(['key_prefix', 'variants'])
           report.unattachedAssets += unattached.length
-          const orphans = [...assets].filter(([id, a]) => !known.has(id) && a.newest < cutoff).flatMap(([, a]) => a.keys)
+          const orphans = [...assets]
+            .filter(([id, a]) => !known.has(id) && a.newest < cutoff)
+            .flatMap(([, a]) => a.keys)
           report.orphanObjects += orphans.length
-          return [...orphans, ...unattached.flatMap((r) => r.variants.map((v) => r.key_prefix + v.name))]
+          return [
+            ...orphans,
+            ...unattached.flatMap((r) => r.variants.map((v) => r.key_prefix + v.name)),
+          ]
         }),
       )
       await this.#storage.delete(doomed)

@@ -49,7 +49,15 @@ export class MediaService {
   readonly #options: MediaOptions
   readonly #tenant: Tenant
 
-  constructor({ mediaStorage, mediaOptions, tenant }: { mediaStorage: ObjectStorage; mediaOptions: MediaOptions; tenant: Tenant }) {
+  constructor({
+    mediaStorage,
+    mediaOptions,
+    tenant,
+  }: {
+    mediaStorage: ObjectStorage
+    mediaOptions: MediaOptions
+    tenant: Tenant
+  }) {
     this.#storage = mediaStorage
     this.#options = mediaOptions
     this.#tenant = tenant
@@ -70,7 +78,17 @@ export class MediaService {
       throw err
     }
     const variants = image.variants.map(({ body: _body, ...v }) => v)
-    return { id, tenantId: this.#tenant.id, keyPrefix, originalType: image.originalType, width: image.width, height: image.height, bytes: image.bytes, capturedAt: image.capturedAt, variants }
+    return {
+      id,
+      tenantId: this.#tenant.id,
+      keyPrefix,
+      originalType: image.originalType,
+      width: image.width,
+      height: image.height,
+      bytes: image.bytes,
+      capturedAt: image.capturedAt,
+      variants,
+    }
   }
 
   /** Writes the asset row inside the caller's transaction. */
@@ -95,11 +113,16 @@ export class MediaService {
   }
 
   /** Deletes asset rows in the caller's transaction; returns the object keys to delete after commit. */
-  async removeRows(trx: Knex.Transaction, where: { ids?: readonly string[]; owner?: string }): Promise<string[]> {
+  async removeRows(
+    trx: Knex.Transaction,
+    where: { ids?: readonly string[]; owner?: string },
+  ): Promise<string[]> {
     const query = trx('media_assets')
     if (where.ids) query.whereIn('id', where.ids)
     if (where.owner) query.where({ owner: where.owner })
-    const rows: { key_prefix: string; variants: Variant[] }[] = await query.delete().returning(['key_prefix', 'variants'])
+    const rows: { key_prefix: string; variants: Variant[] }[] = await query
+      .delete()
+      .returning(['key_prefix', 'variants'])
     return rows.flatMap((r) => r.variants.map((v) => r.key_prefix + v.name))
   }
 
@@ -113,11 +136,23 @@ export class MediaService {
     const variants = await Promise.all(
       [...row.variants]
         .sort((a, b) => a.width - b.width || a.format.localeCompare(b.format))
-        .map(async (v) => ({ url: await this.url(row, v.name), format: v.format, width: v.width, height: v.height })),
+        .map(async (v) => ({
+          url: await this.url(row, v.name),
+          format: v.format,
+          width: v.width,
+          height: v.height,
+        })),
     )
     const best = variants.filter((v) => v.format === 'webp').at(-1) ?? variants.at(-1)
     const captured = row.captured_at ? new Date(row.captured_at).toISOString() : null
-    return { id: row.id, width: row.width, height: row.height, capturedAt: captured, url: best?.url ?? '', variants }
+    return {
+      id: row.id,
+      width: row.width,
+      height: row.height,
+      capturedAt: captured,
+      url: best?.url ?? '',
+      variants,
+    }
   }
 
   async url(row: Pick<AssetRow, 'id' | 'key_prefix'>, file: string): Promise<string> {

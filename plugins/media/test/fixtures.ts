@@ -33,7 +33,12 @@ export function phonePhoto(width = 1700, height = 1000): Promise<Buffer> {
     .withExif({
       IFD0: { Make: 'FarmPhone', Model: 'Harvest X1' },
       IFD2: { DateTimeOriginal: CAPTURED },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 8/1 30/1', GPSLongitudeRef: 'E', GPSLongitude: '11/1 34/1 0/1' },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '48/1 8/1 30/1',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '11/1 34/1 0/1',
+      },
     })
     .toBuffer()
 }

@@ -14,7 +14,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())
   })
-  await knex.raw(`alter table oidc_accounts add constraint oidc_accounts_email_lower check (email = lower(email))`)
+  await knex.raw(
+    `alter table oidc_accounts add constraint oidc_accounts_email_lower check (email = lower(email))`,
+  )
   await grantPlatformTable(knex, 'oidc_accounts', 'select, insert, update')
 
   // One-time tokens (password reset, email verification); only their hash is stored.
@@ -65,5 +67,12 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['oidc_sessions', 'oidc_provider_store', 'oidc_mail_outbox', 'oidc_account_tokens', 'oidc_accounts']) await knex.schema.dropTable(table)
+  for (const table of [
+    'oidc_sessions',
+    'oidc_provider_store',
+    'oidc_mail_outbox',
+    'oidc_account_tokens',
+    'oidc_accounts',
+  ])
+    await knex.schema.dropTable(table)
 }

@@ -27,15 +27,29 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
   router.get('/login', async function login(ctx) {
     await deps.limit(ctx, 'signIn')
     await assertOwnHost(ctx, deps)
-    const returnTo = await safeReturnTo(ctx, deps, typeof ctx.query.returnTo === 'string' ? ctx.query.returnTo : '/')
+    const returnTo = await safeReturnTo(
+      ctx,
+      deps,
+      typeof ctx.query.returnTo === 'string' ? ctx.query.returnTo : '/',
+    )
     const entry = await deps.issuer(ctx)
     const { config } = await entry.connect()
     const verifier = client.randomPKCECodeVerifier()
     const state = client.randomState()
     const nonce = client.randomNonce()
     const redirectUri = `${ctx.protocol}://${ctx.host}/auth/callback`
-    await deps.sessions.saveLoginState(state, { issuer: entry.options.issuer, verifier, nonce, returnTo, redirectUri })
-    ctx.cookies.set(STATE_COOKIE, state, cookieOptions(ctx, deps.config, { path: '/auth', maxAge: 600_000 }))
+    await deps.sessions.saveLoginState(state, {
+      issuer: entry.options.issuer,
+      verifier,
+      nonce,
+      returnTo,
+      redirectUri,
+    })
+    ctx.cookies.set(
+      STATE_COOKIE,
+      state,
+      cookieOptions(ctx, deps.config, { path: '/auth', maxAge: 600_000 }),
+    )
     ctx.redirect(
       client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
@@ -50,27 +64,65 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
 
   router.get('/callback', async function callback(ctx) {
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : ''
-    if (!state || ctx.cookies.get(STATE_COOKIE) !== state) throw new OoError('OIDC_LOGIN_STATE_MISMATCH', 400, 'This sign-in was not started in this browser; start again')
+    if (!state || ctx.cookies.get(STATE_COOKIE) !== state)
+      throw new OoError(
+        'OIDC_LOGIN_STATE_MISMATCH',
+        400,
+        'This sign-in was not started in this browser; start again',
+      )
     const login = await deps.sessions.takeLoginState(state)
-    if (!login) throw new OoError('OIDC_LOGIN_STATE_EXPIRED', 400, 'This sign-in expired or was already completed; start again')
+    if (!login)
+      throw new OoError(
+        'OIDC_LOGIN_STATE_EXPIRED',
+        400,
+        'This sign-in expired or was already completed; start again',
+      )
     ctx.cookies.set(STATE_COOKIE, null, cookieOptions(ctx, deps.config, { path: '/auth' }))
-    if (typeof ctx.query.error === 'string') throw new OoError('OIDC_LOGIN_DENIED', 401, `Sign-in ended: ${ctx.query.error_description ?? ctx.query.error}`)
+    if (typeof ctx.query.error === 'string')
+      throw new OoError(
+        'OIDC_LOGIN_DENIED',
+        401,
+        `Sign-in ended: ${ctx.query.error_description ?? ctx.query.error}`,
+      )
     const entry = await deps.issuer(ctx)
-    if (entry.options.issuer !== login.issuer) throw new OoError('OIDC_LOGIN_STATE_MISMATCH', 400, 'The issuer changed during sign-in; start again')
+    if (entry.options.issuer !== login.issuer)
+      throw new OoError(
+        'OIDC_LOGIN_STATE_MISMATCH',
+        400,
+        'The issuer changed during sign-in; start again',
+      )
     const { config } = await entry.connect()
     const current = new URL(login.redirectUri)
     current.search = ctx.querystring
     let tokens
     try {
-      tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: login.verifier, expectedState: state, expectedNonce: login.nonce, idTokenExpected: true })
+      tokens = await client.authorizationCodeGrant(config, current, {
+        pkceCodeVerifier: login.verifier,
+        expectedState: state,
+        expectedNonce: login.nonce,
+        idTokenExpected: true,
+      })
     } catch (err) {
-      throw new OoError('OIDC_CODE_EXCHANGE_FAILED', 401, `The issuer did not accept the sign-in: ${(err as Error).message}`, { cause: err })
+      throw new OoError(
+        'OIDC_CODE_EXCHANGE_FAILED',
+        401,
+        `The issuer did not accept the sign-in: ${(err as Error).message}`,
+        { cause: err },
+      )
     }
     const principal = await deps.userTokens.principalFromClaims(entry.options, tokens.claims()!)
     // A new session id at every sign-in (no fixation); the previous one, if any, ends.
     await deps.sessions.destroy(ctx.cookies.get(deps.cookieName))
-    const { cookie } = await deps.sessions.create(principal, entry.options.issuer, tokens.id_token ?? null)
-    ctx.cookies.set(deps.cookieName, cookie, cookieOptions(ctx, deps.config, { path: '/', maxAge: deps.sessions.ttlMs }))
+    const { cookie } = await deps.sessions.create(
+      principal,
+      entry.options.issuer,
+      tokens.id_token ?? null,
+    )
+    ctx.cookies.set(
+      deps.cookieName,
+      cookie,
+      cookieOptions(ctx, deps.config, { path: '/', maxAge: deps.sessions.ttlMs }),
+    )
     ctx.status = 303
     ctx.redirect(login.returnTo)
   })
@@ -81,7 +133,13 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
     const principal = ctx.state.principal ?? found.principal
     ctx.set('Cache-Control', 'no-store')
     ctx.body = {
-      principal: { id: principal.id, kind: principal.kind, email: principal.email ?? null, name: principal.name ?? null, superAdmin: principal.superAdmin },
+      principal: {
+        id: principal.id,
+        kind: principal.kind,
+        email: principal.email ?? null,
+        name: principal.name ?? null,
+        superAdmin: principal.superAdmin,
+      },
       tenant: ctx.state.tenant ?? null,
       role: ctx.state.role ?? null,
       csrfToken: found.csrf,
@@ -92,15 +150,24 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
   router.post('/logout', async function logout(ctx) {
     const cookie = ctx.cookies.get(deps.cookieName)
     const found = await deps.sessions.find(cookie)
-    if (found && !ctx.state.principal) throw new OoError('OIDC_CSRF_TOKEN_INVALID', 403, 'Send the session’s CSRF token in X-CSRF-Token')
+    if (found && !ctx.state.principal)
+      throw new OoError(
+        'OIDC_CSRF_TOKEN_INVALID',
+        403,
+        'Send the session’s CSRF token in X-CSRF-Token',
+      )
     await deps.sessions.destroy(cookie)
     ctx.cookies.set(deps.cookieName, null, cookieOptions(ctx, deps.config, { path: '/' }))
     let endSessionUrl: string | null = null
     if (found) {
       const entry = await deps.issuer(ctx).catch(() => undefined)
-      const metadata = entry && entry.options.issuer === found.issuer ? (await entry.connect()).config : undefined
+      const metadata =
+        entry && entry.options.issuer === found.issuer ? (await entry.connect()).config : undefined
       if (metadata?.serverMetadata().end_session_endpoint) {
-        endSessionUrl = client.buildEndSessionUrl(metadata, { ...(found.idToken ? { id_token_hint: found.idToken } : {}), post_logout_redirect_uri: `${ctx.protocol}://${ctx.host}/` }).href
+        endSessionUrl = client.buildEndSessionUrl(metadata, {
+          ...(found.idToken ? { id_token_hint: found.idToken } : {}),
+          post_logout_redirect_uri: `${ctx.protocol}://${ctx.host}/`,
+        }).href
       }
     }
     ctx.body = { status: 'signed-out', endSessionUrl }
@@ -109,7 +176,11 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
   return router
 }
 
-function cookieOptions(ctx: Context, config: ResolvedConfig, extra: { path: string; maxAge?: number }) {
+function cookieOptions(
+  ctx: Context,
+  config: ResolvedConfig,
+  extra: { path: string; maxAge?: number },
+) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.secure, overwrite: true, ...extra }
 }
 
@@ -118,7 +189,8 @@ async function assertOwnHost(ctx: Context, deps: AuthRouteDeps): Promise<void> {
   const host = ctx.hostname
   if (LOCAL.test(host) || (await deps.tenants()?.isKnownHost(host))) {
     // Session cookies are Secure outside local development; plain http elsewhere is refused in production.
-    if (!ctx.secure && !LOCAL.test(host) && deps.config.mode === 'production') throw new OoError('OIDC_HTTPS_REQUIRED', 400, 'Sign-in needs https')
+    if (!ctx.secure && !LOCAL.test(host) && deps.config.mode === 'production')
+      throw new OoError('OIDC_HTTPS_REQUIRED', 400, 'Sign-in needs https')
     return
   }
   throw new OoError('OIDC_HOST_NOT_ALLOWED', 400, `${host} is not a registered domain`)
@@ -139,5 +211,10 @@ async function safeReturnTo(ctx: Context, deps: AuthRouteDeps, value: string): P
 }
 
 function refused(): OoError {
-  return new OoError('OIDC_RETURN_TO_REFUSED', 400, 'returnTo must be a path or a URL on a registered shop domain', { field: 'returnTo' })
+  return new OoError(
+    'OIDC_RETURN_TO_REFUSED',
+    400,
+    'returnTo must be a path or a URL on a registered shop domain',
+    { field: 'returnTo' },
+  )
 }

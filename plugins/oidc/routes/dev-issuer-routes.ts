@@ -5,13 +5,23 @@ import type Provider from 'oidc-provider'
 import type { LocalAccounts } from '../services/local-accounts.js'
 import { DEV_MOUNT } from '../services/dev-issuer.js'
 import { formBody, wantsJson } from './form-body.js'
-import { loginPage, messagePage, registerPage, resetConfirmPage, resetRequestPage } from './views.js'
+import {
+  loginPage,
+  messagePage,
+  registerPage,
+  resetConfirmPage,
+  resetRequestPage,
+} from './views.js'
 
 export interface DevIssuerDeps {
   accounts: LocalAccounts
   provider: (ctx: Context) => Promise<Provider>
   /** Rate limit hook: throws 429 when `keys` are over their budget for `action`. */
-  limit: (ctx: Context, action: 'signIn' | 'register' | 'passwordReset', user?: string) => Promise<void>
+  limit: (
+    ctx: Context,
+    action: 'signIn' | 'register' | 'passwordReset',
+    user?: string,
+  ) => Promise<void>
 }
 
 const html = (ctx: Context, status: number, body: string) => {
@@ -28,7 +38,12 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
   router.get('/interaction/:uid', async function interaction(ctx) {
     const provider = await deps.provider(ctx)
     const details = await provider.interactionDetails(ctx.req, ctx.res)
-    if (details.prompt.name !== 'login') throw new OoError('OIDC_INTERACTION_UNSUPPORTED', 501, `Prompt ${details.prompt.name} is not supported`)
+    if (details.prompt.name !== 'login')
+      throw new OoError(
+        'OIDC_INTERACTION_UNSUPPORTED',
+        501,
+        `Prompt ${details.prompt.name} is not supported`,
+      )
     html(ctx, 200, loginPage({ uid: details.uid, clientId: String(details.params.client_id) }))
   })
 
@@ -41,10 +56,26 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
     try {
       const account = await accounts.authenticate(email, password)
       ctx.status = 303
-      ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false }))
+      ctx.redirect(
+        await provider.interactionResult(
+          ctx.req,
+          ctx.res,
+          { login: { accountId: account.id } },
+          { mergeWithLastSubmission: false },
+        ),
+      )
     } catch (err) {
       if (!isOoError(err) || err.status >= 500) throw err
-      html(ctx, err.status, loginPage({ uid: details.uid, email, error: err.message, clientId: String(details.params.client_id) }))
+      html(
+        ctx,
+        err.status,
+        loginPage({
+          uid: details.uid,
+          email,
+          error: err.message,
+          clientId: String(details.params.client_id),
+        }),
+      )
       ctx.set('X-OO-Error', err.code)
     }
   })
@@ -52,19 +83,39 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
   router.get('/interaction/:uid/abort', async function abort(ctx) {
     const provider = await deps.provider(ctx)
     ctx.status = 303
-    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { error: 'access_denied', error_description: 'The user cancelled sign-in' }, { mergeWithLastSubmission: false }))
+    ctx.redirect(
+      await provider.interactionResult(
+        ctx.req,
+        ctx.res,
+        { error: 'access_denied', error_description: 'The user cancelled sign-in' },
+        { mergeWithLastSubmission: false },
+      ),
+    )
   })
 
   router.get('/register', (ctx) => html(ctx, 200, registerPage()))
   router.post('/register', async function register(ctx) {
     const body = await formBody(ctx)
     await deps.limit(ctx, 'register', body.email?.toLowerCase())
-    if (!body.email || !/^[^\s@]+@[^\s@]+$/.test(body.email)) throw new OoError('OO_VALIDATION_FAILED', 400, 'email: a valid address is required', { field: 'email' })
-    const account = await accounts.register({ email: body.email, password: body.password ?? '', name: body.name || undefined }, (token) => `${ctx.protocol}://${ctx.host}${DEV_MOUNT}/verify-email?token=${token}`)
+    if (!body.email || !/^[^\s@]+@[^\s@]+$/.test(body.email))
+      throw new OoError('OO_VALIDATION_FAILED', 400, 'email: a valid address is required', {
+        field: 'email',
+      })
+    const account = await accounts.register(
+      { email: body.email, password: body.password ?? '', name: body.name || undefined },
+      (token) => `${ctx.protocol}://${ctx.host}${DEV_MOUNT}/verify-email?token=${token}`,
+    )
     if (wantsJson(ctx)) {
       ctx.status = 201
       ctx.body = account
-    } else html(ctx, 201, registerPage({ done: `Account ${account.email} created. Confirm your email with the link we sent, then sign in.` }))
+    } else
+      html(
+        ctx,
+        201,
+        registerPage({
+          done: `Account ${account.email} created. Confirm your email with the link we sent, then sign in.`,
+        }),
+      )
   })
 
   router.get('/verify-email', async function verifyEmail(ctx) {
@@ -76,14 +127,19 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
   router.post('/password-reset', async function requestReset(ctx) {
     const { email = '' } = await formBody(ctx)
     await deps.limit(ctx, 'passwordReset', email.toLowerCase())
-    await accounts.requestPasswordReset(email, (token) => `${ctx.protocol}://${ctx.host}${DEV_MOUNT}/password-reset/confirm?token=${token}`)
+    await accounts.requestPasswordReset(
+      email,
+      (token) => `${ctx.protocol}://${ctx.host}${DEV_MOUNT}/password-reset/confirm?token=${token}`,
+    )
     if (wantsJson(ctx)) {
       ctx.status = 202
       ctx.body = { status: 'sent-if-registered' }
     } else html(ctx, 202, resetRequestPage({ sent: true }))
   })
 
-  router.get('/password-reset/confirm', (ctx) => html(ctx, 200, resetConfirmPage({ token: String(ctx.query.token ?? '') })))
+  router.get('/password-reset/confirm', (ctx) =>
+    html(ctx, 200, resetConfirmPage({ token: String(ctx.query.token ?? '') })),
+  )
   router.post('/password-reset/confirm', async function confirmReset(ctx) {
     const { token = '', password = '' } = await formBody(ctx)
     await deps.limit(ctx, 'passwordReset')

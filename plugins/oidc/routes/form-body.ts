@@ -7,7 +7,9 @@ const LIMIT = 16 * 1024
 export async function formBody(ctx: Context): Promise<Record<string, string>> {
   const parsed = (ctx.request as { body?: unknown }).body
   if (parsed && typeof parsed === 'object' && Object.keys(parsed).length) {
-    return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'string')) as Record<string, string>
+    return Object.fromEntries(
+      Object.entries(parsed).filter(([, v]) => typeof v === 'string'),
+    ) as Record<string, string>
   }
   if (!ctx.is('application/x-www-form-urlencoded')) return {}
   let size = 0

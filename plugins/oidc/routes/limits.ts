@@ -21,12 +21,16 @@ export function limitAction(limiter: RateLimiter, rules: OidcOptions['rateLimits
 }
 
 /** /api/* per IP and per signed-in caller. Runs after authentication, so the caller is known. */
-export function apiRateLimit(limiter: RateLimiter, rules: OidcOptions['rateLimits']): Middleware<AppState> {
+export function apiRateLimit(
+  limiter: RateLimiter,
+  rules: OidcOptions['rateLimits'],
+): Middleware<AppState> {
   return async function apiRateLimit(ctx, next) {
     if (ctx.path.startsWith('/api/')) {
       await limiter.hit('api-ip', ctx.ip, rules.apiPerIp)
       const principal = ctx.state.principal
-      if (principal) await limiter.hit('api-user', `${principal.kind}:${principal.id}`, rules.apiPerUser)
+      if (principal)
+        await limiter.hit('api-user', `${principal.kind}:${principal.id}`, rules.apiPerUser)
     }
     await next()
   }

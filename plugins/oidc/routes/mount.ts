@@ -13,7 +13,11 @@ export function providerFor(devIssuer: DevIssuer): (ctx: Context) => Promise<Pro
  * `/oidc/*`: our interaction pages first, everything else to oidc-provider (mounted by hand:
  * the prefix is stripped from the URL and kept in `originalUrl`, which it reads to build links).
  */
-export function mountDevIssuer(devIssuer: DevIssuer, tenants: () => TenantResolver | undefined, deps: Omit<DevIssuerDeps, 'provider'> & { allowLocal: boolean }): Middleware<AppState> {
+export function mountDevIssuer(
+  devIssuer: DevIssuer,
+  tenants: () => TenantResolver | undefined,
+  deps: Omit<DevIssuerDeps, 'provider'> & { allowLocal: boolean },
+): Middleware<AppState> {
   const provider = providerFor(devIssuer)
   const pages = devIssuerRoutes({ ...deps, provider }).routes()
   let handler: ((req: Context['req'], res: Context['res']) => Promise<void>) | undefined
@@ -38,7 +42,12 @@ export function mountDevIssuer(devIssuer: DevIssuer, tenants: () => TenantResolv
 const LOCAL = /^(localhost|127\.0\.0\.1|\[::1\]|.+\.localhost)$/
 
 /** Redirect targets must be on a registered tenant domain, the engine's origin, or (outside production) this machine. */
-async function vetRedirects(ctx: Context, devIssuer: DevIssuer, tenants: TenantResolver | undefined, allowLocal: boolean): Promise<void> {
+async function vetRedirects(
+  ctx: Context,
+  devIssuer: DevIssuer,
+  tenants: TenantResolver | undefined,
+  allowLocal: boolean,
+): Promise<void> {
   for (const name of ['redirect_uri', 'post_logout_redirect_uri']) {
     const value = ctx.query[name]
     if (typeof value !== 'string') continue
@@ -50,6 +59,7 @@ async function vetRedirects(ctx: Context, devIssuer: DevIssuer, tenants: TenantR
     }
     if (devIssuer.allowedOrigins.has(url.origin)) continue
     if (!['http:', 'https:'].includes(url.protocol)) continue
-    if ((allowLocal && LOCAL.test(url.hostname)) || (await tenants?.isKnownHost(url.hostname))) devIssuer.allowedOrigins.add(url.origin)
+    if ((allowLocal && LOCAL.test(url.hostname)) || (await tenants?.isKnownHost(url.hostname)))
+      devIssuer.allowedOrigins.add(url.origin)
   }
 }

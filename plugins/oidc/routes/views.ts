@@ -7,9 +7,15 @@ function page(title: string, body: string): string {
 </head><body><h1>${escape(title)}</h1>${body}</body></html>`
 }
 
-const error = (message?: string) => (message ? `<p class="error" role="alert">${escape(message)}</p>` : '')
+const error = (message?: string) =>
+  message ? `<p class="error" role="alert">${escape(message)}</p>` : ''
 
-export function loginPage(opts: { uid: string; email?: string; error?: string; clientId: string }): string {
+export function loginPage(opts: {
+  uid: string
+  email?: string
+  error?: string
+  clientId: string
+}): string {
   return page(
     'Sign in',
     `${error(opts.error)}<form method="post" action="/oidc/interaction/${escape(opts.uid)}/login" autocomplete="on">
@@ -33,12 +39,20 @@ export function registerPage(opts: { error?: string; done?: string } = {}): stri
 }
 
 export function resetRequestPage(opts: { sent?: boolean } = {}): string {
-  if (opts.sent) return page('Check your mail', '<p>If an account exists for this address, a reset link is on its way.</p>')
-  return page('Reset your password', `<form method="post" action="/oidc/password-reset"><label>Email <input name="email" type="email" required></label><button type="submit">Send reset link</button></form>`)
+  if (opts.sent)
+    return page(
+      'Check your mail',
+      '<p>If an account exists for this address, a reset link is on its way.</p>',
+    )
+  return page(
+    'Reset your password',
+    `<form method="post" action="/oidc/password-reset"><label>Email <input name="email" type="email" required></label><button type="submit">Send reset link</button></form>`,
+  )
 }
 
 export function resetConfirmPage(opts: { token: string; error?: string; done?: boolean }): string {
-  if (opts.done) return page('Password changed', '<p>Your password is changed. You can sign in again.</p>')
+  if (opts.done)
+    return page('Password changed', '<p>Your password is changed. You can sign in again.</p>')
   return page(
     'Choose a new password',
     `${error(opts.error)}<form method="post" action="/oidc/password-reset/confirm"><input type="hidden" name="token" value="${escape(opts.token)}">

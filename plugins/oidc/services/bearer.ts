@@ -16,7 +16,10 @@ export function peekClaims(token: string): JWTPayload | null {
  * Bearer tokens: the engine's own guest/order tokens (HS256) and user tokens from our issuers.
  * A JWT from an issuer we do not know, not addressed to us, is left to other authenticators.
  */
-export function bearerAuthenticator(guestTokens: GuestTokens, userTokens: UserTokens): Authenticator {
+export function bearerAuthenticator(
+  guestTokens: GuestTokens,
+  userTokens: UserTokens,
+): Authenticator {
   return async function oidcBearer({ bearer }): Promise<Principal | null> {
     if (!bearer) return null
     const claims = peekClaims(bearer)

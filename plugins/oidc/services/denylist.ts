@@ -6,7 +6,13 @@ export class Denylist {
   readonly #prefix: string
   readonly #memory = new Map<string, number>()
 
-  constructor({ redis, config }: { redis: Redis | null; config: { redis: { keyPrefix: string } } }) {
+  constructor({
+    redis,
+    config,
+  }: {
+    redis: Redis | null
+    config: { redis: { keyPrefix: string } }
+  }) {
     this.#redis = redis
     this.#prefix = `${config.redis.keyPrefix}:oidc:revoked:`
   }

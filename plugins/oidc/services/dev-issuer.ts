@@ -29,7 +29,14 @@ export class DevIssuer {
   #provider?: Promise<Provider>
   #entry?: IssuerEntry
 
-  constructor(deps: { oidcOptions: OidcOptions; config: ResolvedConfig; database: Database; oidcSecrets: SecretStore; oidcAccounts: LocalAccounts; oidcIssuers: IssuerRegistry }) {
+  constructor(deps: {
+    oidcOptions: OidcOptions
+    config: ResolvedConfig
+    database: Database
+    oidcSecrets: SecretStore
+    oidcAccounts: LocalAccounts
+    oidcIssuers: IssuerRegistry
+  }) {
     this.#options = deps.oidcOptions.devIssuer
     this.#config = deps.config
     this.#database = deps.database
@@ -54,7 +61,9 @@ export class DevIssuer {
   }
 
   async #build(localPort: number): Promise<Provider> {
-    const host = ['0.0.0.0', '::', ''].includes(this.#config.http.host) ? 'localhost' : this.#config.http.host
+    const host = ['0.0.0.0', '::', ''].includes(this.#config.http.host)
+      ? 'localhost'
+      : this.#config.http.host
     const origin = (this.#options.publicUrl ?? `http://${host}:${localPort}`).replace(/\/$/, '')
     const issuer = `${origin}${DEV_MOUNT}`
     const [jwks, cookieKey, clientSecret] = await Promise.all([
@@ -63,7 +72,18 @@ export class DevIssuer {
       this.#secrets.getOrCreate('dev-issuer-client-secret'),
     ])
     const audience = this.#options.audience
-    const provider = new Provider(issuer, providerConfiguration({ origin, audience, clientSecret, cookieKey, jwks: JSON.parse(jwks) as { keys: object[] }, database: this.#database, accounts: this.#accounts }))
+    const provider = new Provider(
+      issuer,
+      providerConfiguration({
+        origin,
+        audience,
+        clientSecret,
+        cookieKey,
+        jwks: JSON.parse(jwks) as { keys: object[] },
+        database: this.#database,
+        accounts: this.#accounts,
+      }),
+    )
     provider.proxy = this.#config.http.trustProxy
     const allowed = this.allowedOrigins
     allowed.add(origin)
@@ -74,7 +94,8 @@ export class DevIssuer {
         return false
       }
     }
-    provider.Client.prototype.redirectUriAllowed = (uri: string) => vetted(uri) && new URL(uri).pathname === '/auth/callback'
+    provider.Client.prototype.redirectUriAllowed = (uri: string) =>
+      vetted(uri) && new URL(uri).pathname === '/auth/callback'
     provider.Client.prototype.postLogoutRedirectUriAllowed = vetted
     this.#entry = this.#issuers.add({
       issuer,
@@ -93,7 +114,15 @@ export class DevIssuer {
 }
 
 /** oidc-provider settings: one confidential first-party client, PKCE, JWT access tokens for `audience`. */
-function providerConfiguration(opts: { origin: string; audience: string; clientSecret: string; cookieKey: string; jwks: { keys: object[] }; database: Database; accounts: LocalAccounts }): Configuration {
+function providerConfiguration(opts: {
+  origin: string
+  audience: string
+  clientSecret: string
+  cookieKey: string
+  jwks: { keys: object[] }
+  database: Database
+  accounts: LocalAccounts
+}): Configuration {
   const { origin, audience, clientSecret, cookieKey, jwks, database, accounts } = opts
   return {
     adapter: providerAdapter(database),
@@ -118,22 +147,50 @@ function providerConfiguration(opts: { origin: string; audience: string; clientS
         enabled: true,
         defaultResource: () => audience,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: SCOPES, audience, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'ES256' } } }),
+        getResourceServerInfo: () => ({
+          scope: SCOPES,
+          audience,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: 3600,
+          jwt: { sign: { alg: 'ES256' } },
+        }),
       },
     },
-    ttl: { AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60, Interaction: 3600, Session: 8 * 3600, Grant: 8 * 3600 },
+    ttl: {
+      AccessToken: 3600,
+      IdToken: 3600,
+      AuthorizationCode: 60,
+      Interaction: 3600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
+    },
     // Our own backend is the only client: consent is implied.
     loadExistingGrant: (ctx) => firstPartyGrant(ctx, audience),
     // Access tokens are what the API sees: they carry the email, so a bearer maps to the same user.
     extraTokenClaims: async (_ctx, token) => {
       const accountId = (token as { accountId?: string }).accountId
-      const account = token.kind === 'AccessToken' && accountId ? await accounts.byId(accountId) : undefined
-      return account ? { email: account.email, email_verified: account.emailVerified, name: account.name ?? undefined } : undefined
+      const account =
+        token.kind === 'AccessToken' && accountId ? await accounts.byId(accountId) : undefined
+      return account
+        ? {
+            email: account.email,
+            email_verified: account.emailVerified,
+            name: account.name ?? undefined,
+          }
+        : undefined
     },
     findAccount: async (_ctx, id) => {
       const account = await accounts.byId(id)
       if (!account) return undefined
-      return { accountId: id, claims: () => ({ sub: id, email: account.email, email_verified: account.emailVerified, name: account.name ?? undefined }) }
+      return {
+        accountId: id,
+        claims: () => ({
+          sub: id,
+          email: account.email,
+          email_verified: account.emailVerified,
+          name: account.name ?? undefined,
+        }),
+      }
     },
   }
 }
@@ -145,7 +202,10 @@ async function firstPartyGrant(ctx: KoaContextWithOIDC, audience: string) {
     const existing = await oidc.provider.Grant.find(grantId)
     if (existing) return existing
   }
-  const grant = new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId })
+  const grant = new oidc.provider.Grant({
+    clientId: oidc.client!.clientId,
+    accountId: oidc.session!.accountId,
+  })
   grant.addOIDCScope(SCOPES)
   grant.addResourceScope(audience, SCOPES)
   await grant.save()
@@ -168,7 +228,11 @@ async function generateJwks(): Promise<string> {
 export function devIssuerEnabled(options: OidcOptions, mode: ResolvedConfig['mode']): boolean {
   const enabled = options.devIssuer.enabled ?? options.issuers.length === 0
   if (enabled && mode === 'production' && !options.devIssuer.allowInProduction) {
-    throw new OoError('OIDC_DEV_ISSUER_IN_PRODUCTION', 500, 'oidc: the built-in development issuer is refused in production. Configure `issuers`, or set devIssuer.allowInProduction.')
+    throw new OoError(
+      'OIDC_DEV_ISSUER_IN_PRODUCTION',
+      500,
+      'oidc: the built-in development issuer is refused in production. Configure `issuers`, or set devIssuer.allowInProduction.',
+    )
   }
   return enabled
 }

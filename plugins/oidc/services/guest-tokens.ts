@@ -35,7 +35,15 @@ export class GuestTokens {
   readonly #options: OidcOptions
   #key?: Uint8Array
 
-  constructor({ oidcSecrets, oidcDenylist, oidcOptions }: { oidcSecrets: SecretStore; oidcDenylist: Denylist; oidcOptions: OidcOptions }) {
+  constructor({
+    oidcSecrets,
+    oidcDenylist,
+    oidcOptions,
+  }: {
+    oidcSecrets: SecretStore
+    oidcDenylist: Denylist
+    oidcOptions: OidcOptions
+  }) {
     this.#secrets = oidcSecrets
     this.#denylist = oidcDenylist
     this.#options = oidcOptions
@@ -48,12 +56,19 @@ export class GuestTokens {
   }
 
   async issue(request: IssueGuestToken): Promise<IssuedGuestToken> {
-    if (request.kind === 'order' && !request.orderId) throw new OoError('OIDC_ORDER_ID_REQUIRED', 400, 'An order token needs the order id', { field: 'orderId' })
+    if (request.kind === 'order' && !request.orderId)
+      throw new OoError('OIDC_ORDER_ID_REQUIRED', 400, 'An order token needs the order id', {
+        field: 'orderId',
+      })
     const ttl = request.ttlSeconds ?? this.#options.guestTokenTtlSeconds
     const id = request.kind === 'order' ? request.orderId! : nextGuestId()
     const jti = randomUUID()
     const expiresAt = new Date((Math.floor(Date.now() / 1000) + ttl) * 1000)
-    const token = await new SignJWT({ kind: request.kind, tid: request.tenantId, ...(request.orderId ? { oid: request.orderId } : {}) })
+    const token = await new SignJWT({
+      kind: request.kind,
+      tid: request.tenantId,
+      ...(request.orderId ? { oid: request.orderId } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: KID })
       .setIssuer(ENGINE_ISSUER)
       .setAudience(ENGINE_ISSUER)
@@ -84,13 +99,24 @@ export class GuestTokens {
       throw tokenError(err)
     }
     const kind = payload.kind
-    if ((kind !== 'guest' && kind !== 'order') || typeof payload.tid !== 'string') throw rejected('OIDC_TOKEN_MALFORMED', 'Not a guest or order token')
-    if (await this.#denylist.has(payload.jti!)) throw rejected('OIDC_TOKEN_REVOKED', 'This token has been revoked')
-    return { kind, id: payload.sub!, tenantId: payload.tid, tokenId: payload.jti, superAdmin: false, issuer: ENGINE_ISSUER, subject: payload.sub! }
+    if ((kind !== 'guest' && kind !== 'order') || typeof payload.tid !== 'string')
+      throw rejected('OIDC_TOKEN_MALFORMED', 'Not a guest or order token')
+    if (await this.#denylist.has(payload.jti!))
+      throw rejected('OIDC_TOKEN_REVOKED', 'This token has been revoked')
+    return {
+      kind,
+      id: payload.sub!,
+      tenantId: payload.tid,
+      tokenId: payload.jti,
+      superAdmin: false,
+      issuer: ENGINE_ISSUER,
+      subject: payload.sub!,
+    }
   }
 
   #signingKey(): Uint8Array {
-    if (!this.#key) throw new OoError('OIDC_NOT_STARTED', 500, 'guestTokens used before the oidc plugin started')
+    if (!this.#key)
+      throw new OoError('OIDC_NOT_STARTED', 500, 'guestTokens used before the oidc plugin started')
     return this.#key
   }
 }

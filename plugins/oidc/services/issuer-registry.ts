@@ -17,8 +17,15 @@ export class IssuerRegistry {
 
   readonly #jwks: { cacheMaxAge: number; cooldownDuration: number }
 
-  constructor({ oidcOptions }: { oidcOptions: { issuers: IssuerOptions[]; jwksCacheSeconds: number; jwksCooldownSeconds: number } }) {
-    this.#jwks = { cacheMaxAge: oidcOptions.jwksCacheSeconds * 1000, cooldownDuration: oidcOptions.jwksCooldownSeconds * 1000 }
+  constructor({
+    oidcOptions,
+  }: {
+    oidcOptions: { issuers: IssuerOptions[]; jwksCacheSeconds: number; jwksCooldownSeconds: number }
+  }) {
+    this.#jwks = {
+      cacheMaxAge: oidcOptions.jwksCacheSeconds * 1000,
+      cooldownDuration: oidcOptions.jwksCooldownSeconds * 1000,
+    }
     for (const options of oidcOptions.issuers) this.add(options)
   }
 
@@ -32,7 +39,12 @@ export class IssuerRegistry {
       connect() {
         pending ??= discover(options, jwksOptions).catch((err: unknown) => {
           pending = undefined
-          throw new OoError('OIDC_ISSUER_UNAVAILABLE', 503, `Issuer ${options.issuer} is unreachable`, { cause: err })
+          throw new OoError(
+            'OIDC_ISSUER_UNAVAILABLE',
+            503,
+            `Issuer ${options.issuer} is unreachable`,
+            { cause: err },
+          )
         })
         return pending
       },
@@ -61,7 +73,10 @@ export class IssuerRegistry {
   }
 }
 
-async function discover(options: IssuerOptions, jwksOptions: { cacheMaxAge: number; cooldownDuration: number }): Promise<{ config: client.Configuration; jwks: JWTVerifyGetKey }> {
+async function discover(
+  options: IssuerOptions,
+  jwksOptions: { cacheMaxAge: number; cooldownDuration: number },
+): Promise<{ config: client.Configuration; jwks: JWTVerifyGetKey }> {
   const url = new URL(options.issuer)
   // Plain http only for an issuer on this machine (tests, the built-in development issuer).
   const insecure = url.protocol === 'http:' && LOOPBACK.has(url.hostname)

@@ -30,31 +30,51 @@ export class LocalAccounts {
     this.#mail = oidcMail
   }
 
-  async register(input: { email: string; password: string; name?: string; emailVerified?: boolean }, verifyUrl?: (token: string) => string): Promise<Account> {
+  async register(
+    input: { email: string; password: string; name?: string; emailVerified?: boolean },
+    verifyUrl?: (token: string) => string,
+  ): Promise<Account> {
     checkPassword(input.password)
     const email = input.email.trim().toLowerCase()
     const [row] = await this.#database
       .app('oidc_accounts')
-      .insert({ email, name: input.name ?? null, password_hash: await hash(input.password, { algorithm: ARGON2ID }), email_verified: input.emailVerified ?? false })
+      .insert({
+        email,
+        name: input.name ?? null,
+        password_hash: await hash(input.password, { algorithm: ARGON2ID }),
+        email_verified: input.emailVerified ?? false,
+      })
       .onConflict('email')
       .ignore()
       .returning(SELECT)
-    if (!row) throw new OoError('OIDC_ACCOUNT_EXISTS', 409, `An account for ${email} exists`, { field: 'email' })
+    if (!row)
+      throw new OoError('OIDC_ACCOUNT_EXISTS', 409, `An account for ${email} exists`, {
+        field: 'email',
+      })
     const account = row as Account
     if (!account.emailVerified && verifyUrl) {
       const token = await this.#oneTimeToken(account.id, 'verify', 24 * 60)
-      await this.#mail.send(email, 'Confirm your email', `Confirm your email address: ${verifyUrl(token)}\n\nToken: ${token}`)
+      await this.#mail.send(
+        email,
+        'Confirm your email',
+        `Confirm your email address: ${verifyUrl(token)}\n\nToken: ${token}`,
+      )
     }
     return account
   }
 
   byId(id: string): Promise<Account | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(undefined)
-    return this.#database.app('oidc_accounts').where({ id }).first(SELECT) as Promise<Account | undefined>
+    return this.#database.app('oidc_accounts').where({ id }).first(SELECT) as Promise<
+      Account | undefined
+    >
   }
 
   byEmail(email: string): Promise<Account | undefined> {
-    return this.#database.app('oidc_accounts').where({ email: email.trim().toLowerCase() }).first(SELECT) as Promise<Account | undefined>
+    return this.#database
+      .app('oidc_accounts')
+      .where({ email: email.trim().toLowerCase() })
+      .first(SELECT) as Promise<Account | undefined>
   }
 
   /** The account for these credentials. Failures count; the 5th locks the account for 15 minutes. */
@@ -67,20 +87,34 @@ export class LocalAccounts {
       throw badCredentials()
     }
     if (row.locked_until && new Date(row.locked_until) > new Date()) {
-      throw new OoError('OIDC_ACCOUNT_LOCKED', 423, 'Too many failed sign-ins: this account is locked for a while. Reset the password to unlock it now.')
+      throw new OoError(
+        'OIDC_ACCOUNT_LOCKED',
+        423,
+        'Too many failed sign-ins: this account is locked for a while. Reset the password to unlock it now.',
+      )
     }
     if (!(await verify(row.password_hash, password).catch(() => false))) {
       const failures = row.failed_attempts + 1
       const lock = failures >= MAX_FAILURES
-      await knex('oidc_accounts').where({ id: row.id }).update({
-        failed_attempts: lock ? 0 : failures,
-        locked_until: lock ? new Date(Date.now() + LOCK_MINUTES * 60_000) : row.locked_until,
-        updated_at: knex.fn.now(),
-      })
-      if (lock) throw new OoError('OIDC_ACCOUNT_LOCKED', 423, 'Too many failed sign-ins: this account is locked for a while. Reset the password to unlock it now.')
+      await knex('oidc_accounts')
+        .where({ id: row.id })
+        .update({
+          failed_attempts: lock ? 0 : failures,
+          locked_until: lock ? new Date(Date.now() + LOCK_MINUTES * 60_000) : row.locked_until,
+          updated_at: knex.fn.now(),
+        })
+      if (lock)
+        throw new OoError(
+          'OIDC_ACCOUNT_LOCKED',
+          423,
+          'Too many failed sign-ins: this account is locked for a while. Reset the password to unlock it now.',
+        )
       throw badCredentials()
     }
-    if (row.failed_attempts || row.locked_until) await knex('oidc_accounts').where({ id: row.id }).update({ failed_attempts: 0, locked_until: null })
+    if (row.failed_attempts || row.locked_until)
+      await knex('oidc_accounts')
+        .where({ id: row.id })
+        .update({ failed_attempts: 0, locked_until: null })
     return { id: row.id, email: row.email, name: row.name, emailVerified: row.email_verified }
   }
 
@@ -89,7 +123,11 @@ export class LocalAccounts {
     const account = await this.byEmail(email)
     if (!account) return
     const token = await this.#oneTimeToken(account.id, 'reset', RESET_TTL_MINUTES)
-    await this.#mail.send(account.email, 'Reset your password', `Someone asked to reset your password. Use this link within ${RESET_TTL_MINUTES} minutes: ${resetUrl(token)}\n\nToken: ${token}\n\nIf it was not you, ignore this mail.`)
+    await this.#mail.send(
+      account.email,
+      'Reset your password',
+      `Someone asked to reset your password. Use this link within ${RESET_TTL_MINUTES} minutes: ${resetUrl(token)}\n\nToken: ${token}\n\nIf it was not you, ignore this mail.`,
+    )
   }
 
   /** Sets a new password with a reset token: once, before it expires. Unlocks the account. */
@@ -97,19 +135,40 @@ export class LocalAccounts {
     checkPassword(password)
     const accountId = await this.#consume(token, 'reset')
     const knex = this.#database.app
-    await knex('oidc_accounts').where({ id: accountId }).update({ password_hash: await hash(password, { algorithm: ARGON2ID }), failed_attempts: 0, locked_until: null, updated_at: knex.fn.now() })
+    await knex('oidc_accounts')
+      .where({ id: accountId })
+      .update({
+        password_hash: await hash(password, { algorithm: ARGON2ID }),
+        failed_attempts: 0,
+        locked_until: null,
+        updated_at: knex.fn.now(),
+      })
     return (await this.byId(accountId))!
   }
 
   async verifyEmail(token: string): Promise<Account> {
     const accountId = await this.#consume(token, 'verify')
-    await this.#database.app('oidc_accounts').where({ id: accountId }).update({ email_verified: true, updated_at: this.#database.app.fn.now() })
+    await this.#database
+      .app('oidc_accounts')
+      .where({ id: accountId })
+      .update({ email_verified: true, updated_at: this.#database.app.fn.now() })
     return (await this.byId(accountId))!
   }
 
-  async #oneTimeToken(accountId: string, purpose: 'reset' | 'verify', minutes: number): Promise<string> {
+  async #oneTimeToken(
+    accountId: string,
+    purpose: 'reset' | 'verify',
+    minutes: number,
+  ): Promise<string> {
     const token = randomBytes(32).toString('base64url')
-    await this.#database.app('oidc_account_tokens').insert({ token_hash: sha256(token), account_id: accountId, purpose, expires_at: new Date(Date.now() + minutes * 60_000) })
+    await this.#database
+      .app('oidc_account_tokens')
+      .insert({
+        token_hash: sha256(token),
+        account_id: accountId,
+        purpose,
+        expires_at: new Date(Date.now() + minutes * 60_000),
+      })
     return token
   }
 
@@ -121,7 +180,13 @@ export class LocalAccounts {
       .where('expires_at', '>', new Date())
       .update({ used_at: new Date() })
       .returning('account_id')
-    if (!row) throw new OoError('OIDC_TOKEN_INVALID_OR_USED', 400, 'This link is invalid, expired or already used', { field: 'token' })
+    if (!row)
+      throw new OoError(
+        'OIDC_TOKEN_INVALID_OR_USED',
+        400,
+        'This link is invalid, expired or already used',
+        { field: 'token' },
+      )
     return (row as { account_id: string }).account_id
   }
 
@@ -133,7 +198,12 @@ export class LocalAccounts {
 
 function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new OoError('OIDC_PASSWORD_TOO_SHORT', 400, `Passwords need at least ${MIN_PASSWORD_LENGTH} characters`, { field: 'password' })
+    throw new OoError(
+      'OIDC_PASSWORD_TOO_SHORT',
+      400,
+      `Passwords need at least ${MIN_PASSWORD_LENGTH} characters`,
+      { field: 'password' },
+    )
   }
 }
 

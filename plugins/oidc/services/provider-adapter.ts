@@ -5,7 +5,10 @@ import type { Adapter, AdapterPayload } from 'oidc-provider'
 export function providerAdapter(database: Database): (model: string) => Adapter {
   return (model) => {
     const table = () => database.app('oidc_provider_store')
-    const live = (q: ReturnType<typeof table>) => q.where({ model }).andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', new Date()))
+    const live = (q: ReturnType<typeof table>) =>
+      q
+        .where({ model })
+        .andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', new Date()))
     const read = async (where: Record<string, string>) => {
       const row = await live(table()).where(where).first('payload')
       return (row as { payload: AdapterPayload } | undefined)?.payload
@@ -28,7 +31,12 @@ export function providerAdapter(database: Database): (model: string) => Adapter 
       findByUserCode: (userCode) => read({ user_code: userCode }),
       async consume(id) {
         const payload = await read({ id })
-        if (payload) await table().where({ model, id }).update({ payload: JSON.stringify({ ...payload, consumed: Math.floor(Date.now() / 1000) }) })
+        if (payload)
+          await table()
+            .where({ model, id })
+            .update({
+              payload: JSON.stringify({ ...payload, consumed: Math.floor(Date.now() / 1000) }),
+            })
       },
       async destroy(id) {
         await table().where({ model, id }).delete()

@@ -14,7 +14,13 @@ export class RateLimiter {
   readonly #prefix: string
   readonly #memory = new Map<string, { count: number; resetAt: number }>()
 
-  constructor({ redis, config }: { redis: Redis | null; config: { redis: { keyPrefix: string } } }) {
+  constructor({
+    redis,
+    config,
+  }: {
+    redis: Redis | null
+    config: { redis: { keyPrefix: string } }
+  }) {
     this.#redis = redis
     this.#prefix = `${config.redis.keyPrefix}:oidc:rl:`
   }
@@ -23,14 +29,24 @@ export class RateLimiter {
     const { count, resetInMs } = await this.#count(`${bucket}:${key}`, rule.windowSeconds * 1000)
     if (count > rule.limit) {
       const retryAfter = Math.max(1, Math.ceil(resetInMs / 1000))
-      throw new OoError('OIDC_RATE_LIMITED', 429, `Too many requests (${bucket}); try again in ${retryAfter} s`, { details: { retryAfter, bucket } })
+      throw new OoError(
+        'OIDC_RATE_LIMITED',
+        429,
+        `Too many requests (${bucket}); try again in ${retryAfter} s`,
+        { details: { retryAfter, bucket } },
+      )
     }
   }
 
   async #count(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }> {
     if (this.#redis) {
       const k = this.#prefix + key
-      const [, count, ttl] = (await this.#redis.multi().set(k, '0', { condition: 'NX', expiration: { type: 'PX', value: windowMs } }).incr(k).pTTL(k).exec()) as unknown as [unknown, number, number]
+      const [, count, ttl] = (await this.#redis
+        .multi()
+        .set(k, '0', { condition: 'NX', expiration: { type: 'PX', value: windowMs } })
+        .incr(k)
+        .pTTL(k)
+        .exec()) as unknown as [unknown, number, number]
       return { count, resetInMs: ttl > 0 ? ttl : windowMs }
     }
     const now = Date.now()

@@ -10,11 +10,17 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
  * A bearer token, when present, wins.
  */
 export function sessionAuthenticator(sessions: SessionStore, cookieName: string): Authenticator {
-  return async function oidcSession({ bearer, cookies, csrfHeader, method }): Promise<Principal | null> {
+  return async function oidcSession({
+    bearer,
+    cookies,
+    csrfHeader,
+    method,
+  }): Promise<Principal | null> {
     if (bearer) return null
     const session = await sessions.find(cookies?.get(cookieName))
     if (!session) return null
-    if (method && !SAFE.has(method.toUpperCase()) && !sameToken(csrfHeader, session.csrf)) return null
+    if (method && !SAFE.has(method.toUpperCase()) && !sameToken(csrfHeader, session.csrf))
+      return null
     return session.principal
   }
 }
@@ -22,9 +28,19 @@ export function sessionAuthenticator(sessions: SessionStore, cookieName: string)
 /** A cookie-authenticated write without the CSRF token gets 403 with a clear code, not a puzzling 401. */
 export function csrfGuard(sessions: SessionStore, cookieName: string): Middleware<AppState> {
   return async function csrfGuard(ctx, next) {
-    if (!ctx.state.principal && !SAFE.has(ctx.method) && !ctx.get('authorization') && ctx.path.startsWith('/api/')) {
+    if (
+      !ctx.state.principal &&
+      !SAFE.has(ctx.method) &&
+      !ctx.get('authorization') &&
+      ctx.path.startsWith('/api/')
+    ) {
       const session = await sessions.find(ctx.cookies.get(cookieName))
-      if (session) throw new OoError('OIDC_CSRF_TOKEN_INVALID', 403, 'Send the session’s CSRF token (GET /auth/session) in X-CSRF-Token')
+      if (session)
+        throw new OoError(
+          'OIDC_CSRF_TOKEN_INVALID',
+          403,
+          'Send the session’s CSRF token (GET /auth/session) in X-CSRF-Token',
+        )
     }
     await next()
   }

@@ -35,35 +35,79 @@ export class SessionStore {
     return this.#ttl * 1000
   }
 
-  async create(principal: Principal, issuer: string, idToken: string | null): Promise<{ cookie: string; session: BrowserSession }> {
+  async create(
+    principal: Principal,
+    issuer: string,
+    idToken: string | null,
+  ): Promise<{ cookie: string; session: BrowserSession }> {
     const cookie = randomBytes(32).toString('base64url')
-    const session: BrowserSession = { principal, csrf: randomBytes(24).toString('base64url'), issuer, idToken, expiresAt: new Date(Date.now() + this.#ttl * 1000) }
-    await this.#database.app('oidc_sessions').insert({ id_hash: sha256(cookie), principal: JSON.stringify(principal), csrf: session.csrf, issuer, id_token: idToken, expires_at: session.expiresAt })
+    const session: BrowserSession = {
+      principal,
+      csrf: randomBytes(24).toString('base64url'),
+      issuer,
+      idToken,
+      expiresAt: new Date(Date.now() + this.#ttl * 1000),
+    }
+    await this.#database
+      .app('oidc_sessions')
+      .insert({
+        id_hash: sha256(cookie),
+        principal: JSON.stringify(principal),
+        csrf: session.csrf,
+        issuer,
+        id_token: idToken,
+        expires_at: session.expiresAt,
+      })
     return { cookie, session }
   }
 
   async find(cookie: string | undefined): Promise<BrowserSession | null> {
     if (!cookie || cookie.length > 100) return null
-    const row = await this.#database.app('oidc_sessions').where({ id_hash: sha256(cookie) }).where('expires_at', '>', new Date()).first()
+    const row = await this.#database
+      .app('oidc_sessions')
+      .where({ id_hash: sha256(cookie) })
+      .where('expires_at', '>', new Date())
+      .first()
     if (!row) return null
-    return { principal: row.principal as Principal, csrf: row.csrf, issuer: row.issuer, idToken: row.id_token, expiresAt: new Date(row.expires_at) }
+    return {
+      principal: row.principal as Principal,
+      csrf: row.csrf,
+      issuer: row.issuer,
+      idToken: row.id_token,
+      expiresAt: new Date(row.expires_at),
+    }
   }
 
   async destroy(cookie: string | undefined): Promise<BrowserSession | null> {
     if (!cookie) return null
     const session = await this.find(cookie)
-    await this.#database.app('oidc_sessions').where({ id_hash: sha256(cookie) }).delete()
+    await this.#database
+      .app('oidc_sessions')
+      .where({ id_hash: sha256(cookie) })
+      .delete()
     return session
   }
 
   /** PKCE verifier, nonce and return address of a sign-in in progress, keyed by its `state`. */
   async saveLoginState(state: string, login: LoginState): Promise<void> {
-    await this.#database.app('oidc_provider_store').insert({ model: 'BffLogin', id: sha256(state), payload: JSON.stringify(login), expires_at: new Date(Date.now() + LOGIN_STATE_SECONDS * 1000) })
+    await this.#database
+      .app('oidc_provider_store')
+      .insert({
+        model: 'BffLogin',
+        id: sha256(state),
+        payload: JSON.stringify(login),
+        expires_at: new Date(Date.now() + LOGIN_STATE_SECONDS * 1000),
+      })
   }
 
   /** One use only: the row is deleted as it is read. */
   async takeLoginState(state: string): Promise<LoginState | null> {
-    const [row] = await this.#database.app('oidc_provider_store').where({ model: 'BffLogin', id: sha256(state) }).where('expires_at', '>', new Date()).delete().returning('payload')
+    const [row] = await this.#database
+      .app('oidc_provider_store')
+      .where({ model: 'BffLogin', id: sha256(state) })
+      .where('expires_at', '>', new Date())
+      .delete()
+      .returning('payload')
     return (row as { payload: LoginState } | undefined)?.payload ?? null
   }
 

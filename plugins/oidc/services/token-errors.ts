@@ -9,16 +9,31 @@ export function tokenError(err: unknown): OoError {
     case 'ERR_JWT_EXPIRED':
       return rejected('OIDC_TOKEN_EXPIRED', 'The token has expired', err)
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      if (claim === 'nbf' || claim === 'iat') return rejected('OIDC_TOKEN_NOT_YET_VALID', 'The token is not valid yet', err)
-      if (claim === 'aud') return rejected('OIDC_TOKEN_WRONG_AUDIENCE', 'The token is for another audience', err)
-      if (claim === 'iss') return rejected('OIDC_TOKEN_WRONG_ISSUER', 'The token is from another issuer', err)
+      if (claim === 'nbf' || claim === 'iat')
+        return rejected('OIDC_TOKEN_NOT_YET_VALID', 'The token is not valid yet', err)
+      if (claim === 'aud')
+        return rejected('OIDC_TOKEN_WRONG_AUDIENCE', 'The token is for another audience', err)
+      if (claim === 'iss')
+        return rejected('OIDC_TOKEN_WRONG_ISSUER', 'The token is from another issuer', err)
       return rejected('OIDC_TOKEN_CLAIM_INVALID', `Token claim rejected: ${message}`, err)
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
-      return rejected('OIDC_TOKEN_ALG_NOT_ALLOWED', 'The token’s signing algorithm is not accepted', err)
+      return rejected(
+        'OIDC_TOKEN_ALG_NOT_ALLOWED',
+        'The token’s signing algorithm is not accepted',
+        err,
+      )
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      return rejected('OIDC_TOKEN_BAD_SIGNATURE', 'The token’s signature does not match its content', err)
+      return rejected(
+        'OIDC_TOKEN_BAD_SIGNATURE',
+        'The token’s signature does not match its content',
+        err,
+      )
     case 'ERR_JWKS_NO_MATCHING_KEY':
-      return rejected('OIDC_TOKEN_UNKNOWN_KID', 'The token was signed with a key the issuer does not publish', err)
+      return rejected(
+        'OIDC_TOKEN_UNKNOWN_KID',
+        'The token was signed with a key the issuer does not publish',
+        err,
+      )
     default:
       return rejected('OIDC_TOKEN_MALFORMED', 'The token could not be verified', err)
   }

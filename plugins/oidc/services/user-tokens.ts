@@ -11,7 +11,13 @@ interface StoredUser {
 }
 
 interface UserDirectoryLike {
-  signIn(identity: { issuer: string; subject: string; email?: string; name?: string; emailVerified?: boolean }): Promise<StoredUser>
+  signIn(identity: {
+    issuer: string
+    subject: string
+    email?: string
+    name?: string
+    emailVerified?: boolean
+  }): Promise<StoredUser>
 }
 
 const CACHE_MS = 60_000
@@ -29,7 +35,17 @@ export class UserTokens {
   readonly #identities = new Map<string, { user: StoredUser; until: number }>()
   readonly #slugs = new Map<string, { id: string | null; until: number }>()
 
-  constructor({ oidcIssuers, userDirectory, database, oidcOptions }: { oidcIssuers: IssuerRegistry; userDirectory: UserDirectoryLike; database: Database; oidcOptions: OidcOptions }) {
+  constructor({
+    oidcIssuers,
+    userDirectory,
+    database,
+    oidcOptions,
+  }: {
+    oidcIssuers: IssuerRegistry
+    userDirectory: UserDirectoryLike
+    database: Database
+    oidcOptions: OidcOptions
+  }) {
     this.#issuers = oidcIssuers
     this.#users = userDirectory
     this.#database = database
@@ -40,7 +56,11 @@ export class UserTokens {
   async verify(token: string, iss: string | null, aud: unknown): Promise<Principal | null> {
     const entry = iss ? this.#issuers.get(iss) : undefined
     if (!entry) {
-      if (this.#issuers.isOurAudience(aud)) throw rejected('OIDC_TOKEN_WRONG_ISSUER', `Tokens from ${iss ?? 'an unnamed issuer'} are not accepted`)
+      if (this.#issuers.isOurAudience(aud))
+        throw rejected(
+          'OIDC_TOKEN_WRONG_ISSUER',
+          `Tokens from ${iss ?? 'an unnamed issuer'} are not accepted`,
+        )
       return null
     }
     let alg: string | undefined
@@ -50,7 +70,11 @@ export class UserTokens {
       throw tokenError(err)
     }
     // Before any key is looked up: `none` and HS256 (keyed with a public key) die here.
-    if (!alg || !entry.options.algorithms.includes(alg as never)) throw rejected('OIDC_TOKEN_ALG_NOT_ALLOWED', `Algorithm ${alg ?? 'none'} is not accepted from ${entry.options.issuer}`)
+    if (!alg || !entry.options.algorithms.includes(alg as never))
+      throw rejected(
+        'OIDC_TOKEN_ALG_NOT_ALLOWED',
+        `Algorithm ${alg ?? 'none'} is not accepted from ${entry.options.issuer}`,
+      )
     const { jwks } = await entry.connect()
     let payload: JWTPayload
     try {
@@ -69,9 +93,16 @@ export class UserTokens {
 
   /** Claims (access token or id_token) → principal, mapping the identity to a platform user. */
   async principalFromClaims(issuer: IssuerOptions, claims: JWTPayload): Promise<Principal> {
-    if (typeof claims.sub !== 'string' || !claims.sub) throw rejected('OIDC_TOKEN_MALFORMED', 'The token has no subject')
+    if (typeof claims.sub !== 'string' || !claims.sub)
+      throw rejected('OIDC_TOKEN_MALFORMED', 'The token has no subject')
     const emailVerified = issuer.trustEmailVerified && claims.email_verified === true
-    const user = await this.#user({ issuer: issuer.issuer, subject: claims.sub, email: stringClaim(claims, issuer.claims.email)?.toLowerCase(), name: stringClaim(claims, issuer.claims.name), emailVerified })
+    const user = await this.#user({
+      issuer: issuer.issuer,
+      subject: claims.sub,
+      email: stringClaim(claims, issuer.claims.email)?.toLowerCase(),
+      name: stringClaim(claims, issuer.claims.name),
+      emailVerified,
+    })
     const email = user.email ?? undefined
     const name = user.name ?? undefined
     const values = listClaim(claims, issuer.claims.roles)
@@ -82,7 +113,8 @@ export class UserTokens {
       const tenantId = await this.#tenantId(grant.tenant)
       const held = tenantId ? claimedRoles[tenantId] : undefined
       // Several groups for one tenant: the strongest role wins (TENANT_ROLES is strongest first).
-      if (tenantId && (!held || TENANT_ROLES.indexOf(grant.role) < TENANT_ROLES.indexOf(held))) claimedRoles[tenantId] = grant.role
+      if (tenantId && (!held || TENANT_ROLES.indexOf(grant.role) < TENANT_ROLES.indexOf(held)))
+        claimedRoles[tenantId] = grant.role
     }
     return {
       kind: 'user',
@@ -97,12 +129,23 @@ export class UserTokens {
     }
   }
 
-  async #user(identity: { issuer: string; subject: string; email?: string; name?: string; emailVerified: boolean }): Promise<StoredUser> {
+  async #user(identity: {
+    issuer: string
+    subject: string
+    email?: string
+    name?: string
+    emailVerified: boolean
+  }): Promise<StoredUser> {
     const key = JSON.stringify(identity)
     const cached = this.#identities.get(key)
     if (cached && cached.until > Date.now()) return cached.user
     // An access token without profile claims must not blank the profile a sign-in stored.
-    const known = identity.email ? undefined : ((await this.#database.app('users').where({ issuer: identity.issuer, subject: identity.subject }).first('id', 'email', 'name')) as StoredUser | undefined)
+    const known = identity.email
+      ? undefined
+      : ((await this.#database
+          .app('users')
+          .where({ issuer: identity.issuer, subject: identity.subject })
+          .first('id', 'email', 'name')) as StoredUser | undefined)
     const user = known ?? (await this.#users.signIn(identity))
     if (this.#identities.size > 10_000) this.#identities.clear()
     this.#identities.set(key, { user, until: Date.now() + CACHE_MS })
@@ -112,7 +155,8 @@ export class UserTokens {
   async #tenantId(slugOrId: string): Promise<string | null> {
     const cached = this.#slugs.get(slugOrId)
     if (cached && cached.until > Date.now()) return cached.id
-    const row = (await this.#database.app('tenants')
+    const row = (await this.#database
+      .app('tenants')
       .where({ status: 'COMMITTED' })
       .andWhere((q) => {
         q.where({ slug: slugOrId })
@@ -134,4 +178,3 @@ function listClaim(claims: JWTPayload, name: string): string[] {
   if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean)
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 }
-

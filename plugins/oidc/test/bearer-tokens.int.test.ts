@@ -13,7 +13,12 @@ const now = () => Math.floor(Date.now() / 1000)
 const probe = definePlugin({
   name: 'socket-probe',
   dependsOn: ['tenancy'],
-  sockets: { '/probe': { permission: 'tenancy.members.read', setup: (nsp) => nsp.on('connection', (s) => s.emit('hello', s.data.principal.email)) } },
+  sockets: {
+    '/probe': {
+      permission: 'tenancy.members.read',
+      setup: (nsp) => nsp.on('connection', (s) => s.emit('hello', s.data.principal.email)),
+    },
+  },
 })
 
 describe('bearer tokens from a configured issuer', () => {
@@ -21,14 +26,35 @@ describe('bearer tokens from a configured issuer', () => {
   let t: TestApp
   let pizza: Awaited<ReturnType<TestApp['seedTenant']>>
   let burger: Awaited<ReturnType<TestApp['seedTenant']>>
-  const claims = (extra: Record<string, unknown> = {}) => ({ iss: idp.issuer, aud: idp.audience, sub: 'sub-1', email: pizza.owner, email_verified: true, iat: now(), exp: now() + 300, ...extra })
+  const claims = (extra: Record<string, unknown> = {}) => ({
+    iss: idp.issuer,
+    aud: idp.audience,
+    sub: 'sub-1',
+    email: pizza.owner,
+    email_verified: true,
+    iat: now(),
+    exp: now() + 300,
+    ...extra,
+  })
 
   beforeAll(async () => {
     idp = await startExternalIdp()
     t = await createTestApp({
       plugins: [
         tenancy(),
-        oidc({ jwksCooldownSeconds: 0, issuers: [{ issuer: idp.issuer, audience: idp.audience, clientId: idp.clientId, clientSecret: idp.clientSecret, roleMap: { 'pizza-admins': { tenant: 'pizza', role: 'admin' } }, superAdminValues: ['platform-admins'] }] }),
+        oidc({
+          jwksCooldownSeconds: 0,
+          issuers: [
+            {
+              issuer: idp.issuer,
+              audience: idp.audience,
+              clientId: idp.clientId,
+              clientSecret: idp.clientSecret,
+              roleMap: { 'pizza-admins': { tenant: 'pizza', role: 'admin' } },
+              superAdminValues: ['platform-admins'],
+            },
+          ],
+        }),
         probe(),
       ],
     })
@@ -41,12 +67,18 @@ describe('bearer tokens from a configured issuer', () => {
     await idp?.close()
   })
 
-  const me = (token: string, host = pizza.host) => t.http.get('/api/v1/admin/me').set('Host', host).set('Authorization', `Bearer ${token}`)
+  const me = (token: string, host = pizza.host) =>
+    t.http.get('/api/v1/admin/me').set('Host', host).set('Authorization', `Bearer ${token}`)
 
   it('accepts RS256 and ES256 tokens and maps the identity to the invited user (just in time)', async () => {
     for (const alg of ['RS256', 'ES256'] as const) {
       const res = await me(await idp.sign(claims(), { alg })).expect(200)
-      expect(res.body).toMatchObject({ kind: 'user', email: pizza.owner, role: 'owner', tenant: { id: pizza.id } })
+      expect(res.body).toMatchObject({
+        kind: 'user',
+        email: pizza.owner,
+        role: 'owner',
+        tenant: { id: pizza.id },
+      })
     }
   })
 
@@ -57,26 +89,60 @@ describe('bearer tokens from a configured issuer', () => {
   })
 
   it('maps a group claim to a tenant role without a membership, only on that tenant', async () => {
-    const token = await idp.sign(claims({ sub: 'sub-grouped', email: 'grouped@idp.test', groups: ['pizza-admins'] }))
-    await t.http.get('/api/v1/admin/members').set('Host', pizza.host).set('Authorization', `Bearer ${token}`).expect(200)
-    await t.http.get('/api/v1/admin/members').set('Host', burger.host).set('Authorization', `Bearer ${token}`).expect(403)
+    const token = await idp.sign(
+      claims({ sub: 'sub-grouped', email: 'grouped@idp.test', groups: ['pizza-admins'] }),
+    )
+    await t.http
+      .get('/api/v1/admin/members')
+      .set('Host', pizza.host)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200)
+    await t.http
+      .get('/api/v1/admin/members')
+      .set('Host', burger.host)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(403)
   })
 
   it('maps a super-admin group to a platform super-admin', async () => {
-    const token = await idp.sign(claims({ sub: 'sub-root', email: 'root@idp.test', groups: ['platform-admins'] }))
-    const res = await t.http.get('/api/v1/admin/tenants').set('Authorization', `Bearer ${token}`).expect(200)
+    const token = await idp.sign(
+      claims({ sub: 'sub-root', email: 'root@idp.test', groups: ['platform-admins'] }),
+    )
+    const res = await t.http
+      .get('/api/v1/admin/tenants')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200)
     expect(res.body.map((x: { slug: string }) => x.slug).sort()).toEqual(['burger', 'pizza'])
   })
 
   const rejections: [string, () => Promise<string>, string][] = [
-    ['expired', () => idp.sign(claims({ exp: now() - 120, iat: now() - 600 })), 'OIDC_TOKEN_EXPIRED'],
+    [
+      'expired',
+      () => idp.sign(claims({ exp: now() - 120, iat: now() - 600 })),
+      'OIDC_TOKEN_EXPIRED',
+    ],
     ['not yet valid', () => idp.sign(claims({ nbf: now() + 600 })), 'OIDC_TOKEN_NOT_YET_VALID'],
-    ['wrong audience', () => idp.sign(claims({ aud: 'someone-else' })), 'OIDC_TOKEN_WRONG_AUDIENCE'],
-    ['wrong issuer', () => idp.sign(claims({ iss: 'https://evil.example' })), 'OIDC_TOKEN_WRONG_ISSUER'],
-    ['alg none', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`, 'OIDC_TOKEN_ALG_NOT_ALLOWED'],
+    [
+      'wrong audience',
+      () => idp.sign(claims({ aud: 'someone-else' })),
+      'OIDC_TOKEN_WRONG_AUDIENCE',
+    ],
+    [
+      'wrong issuer',
+      () => idp.sign(claims({ iss: 'https://evil.example' })),
+      'OIDC_TOKEN_WRONG_ISSUER',
+    ],
+    [
+      'alg none',
+      async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`,
+      'OIDC_TOKEN_ALG_NOT_ALLOWED',
+    ],
     [
       'HS256 signed with the public key',
-      () => new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', kid: 'idp-rs' }).sign(new TextEncoder().encode(JSON.stringify(idp.rsPublicJwk))),
+      () =>
+        new SignJWT(claims())
+          .setProtectedHeader({ alg: 'HS256', kid: 'idp-rs' })
+          .sign(new TextEncoder().encode(JSON.stringify(idp.rsPublicJwk))),
       'OIDC_TOKEN_ALG_NOT_ALLOWED',
     ],
     [
@@ -87,11 +153,23 @@ describe('bearer tokens from a configured issuer', () => {
       },
       'OIDC_TOKEN_BAD_SIGNATURE',
     ],
-    ['unknown kid', async () => idp.sign(claims(), { alg: 'ES256', kid: 'not-published', key: (await generateKeyPair('ES256')).privateKey }), 'OIDC_TOKEN_UNKNOWN_KID'],
+    [
+      'unknown kid',
+      async () =>
+        idp.sign(claims(), {
+          alg: 'ES256',
+          kid: 'not-published',
+          key: (await generateKeyPair('ES256')).privateKey,
+        }),
+      'OIDC_TOKEN_UNKNOWN_KID',
+    ],
     [
       'revoked guest token',
       async () => {
-        const issued = await t.engine.container.cradle.guestTokens.issue({ tenantId: pizza.id, kind: 'guest' })
+        const issued = await t.engine.container.cradle.guestTokens.issue({
+          tenantId: pizza.id,
+          kind: 'guest',
+        })
         await t.engine.container.cradle.guestTokens.revoke(issued.jti, issued.expiresAt)
         return issued.token
       },
@@ -119,7 +197,11 @@ describe('bearer tokens from a configured issuer', () => {
   it('verifies the socket.io handshake token the same way', async () => {
     const good = await idp.sign(claims())
     const hello = await new Promise<string>((resolve, reject) => {
-      const socket = connect(`${t.url}/probe`, { auth: { token: good, tenantId: pizza.id }, transports: ['websocket'], reconnection: false })
+      const socket = connect(`${t.url}/probe`, {
+        auth: { token: good, tenantId: pizza.id },
+        transports: ['websocket'],
+        reconnection: false,
+      })
       socket.on('hello', (email: string) => {
         socket.close()
         resolve(email)
@@ -128,7 +210,11 @@ describe('bearer tokens from a configured issuer', () => {
     })
     expect(hello).toBe(pizza.owner)
     const refused = await new Promise<unknown>((resolve) => {
-      const socket = connect(`${t.url}/probe`, { auth: { token: `${good.slice(0, -4)}AAAA`, tenantId: pizza.id }, transports: ['websocket'], reconnection: false })
+      const socket = connect(`${t.url}/probe`, {
+        auth: { token: `${good.slice(0, -4)}AAAA`, tenantId: pizza.id },
+        transports: ['websocket'],
+        reconnection: false,
+      })
       socket.on('connect', () => resolve('connected'))
       socket.on('connect_error', (err) => {
         socket.close()

@@ -12,16 +12,30 @@ const PASSWORD = 'correct horse battery staple'
 const probe = definePlugin({
   name: 'socket-probe',
   dependsOn: ['tenancy'],
-  sockets: { '/probe': { permission: 'tenancy.members.read', setup: (nsp) => nsp.on('connection', (s) => s.emit('hello', { email: s.data.principal.email, role: s.data.role })) } },
+  sockets: {
+    '/probe': {
+      permission: 'tenancy.members.read',
+      setup: (nsp) =>
+        nsp.on('connection', (s) =>
+          s.emit('hello', { email: s.data.principal.email, role: s.data.role }),
+        ),
+    },
+  },
 })
 
 type Tenant = Awaited<ReturnType<TestApp['seedTenant']>>
 
 /** /auth/login → issuer → sign-in → /auth/callback: returns the browser holding the session. */
-async function signIn(t: TestApp, tenant: Tenant, login: (browser: Browser, page: { url: string; body: string }) => Promise<string>): Promise<Browser> {
+async function signIn(
+  t: TestApp,
+  tenant: Tenant,
+  login: (browser: Browser, page: { url: string; body: string }) => Promise<string>,
+): Promise<Browser> {
   const browser = new Browser()
   const origin = `http://${tenant.host}:${new URL(t.url).port}`
-  const start = await browser.send(`${origin}/auth/login?returnTo=${encodeURIComponent('/admin/orders')}`)
+  const start = await browser.send(
+    `${origin}/auth/login?returnTo=${encodeURIComponent('/admin/orders')}`,
+  )
   expect(start.status).toBe(302)
   const authUrl = new URL(start.location!)
   expect(authUrl.searchParams.get('code_challenge_method')).toBe('S256')
@@ -34,7 +48,9 @@ async function signIn(t: TestApp, tenant: Tenant, login: (browser: Browser, page
   expect(done.status, done.body).toBe(303)
   expect(done.location).toBe(`${origin}/admin/orders`)
   expect(browser.cookie(origin, 'oo_session')).toBeTruthy()
-  expect(String(done.headers['set-cookie'])).toMatch(/oo_session=[^;]+; path=\/; expires=[^;]+; samesite=lax; httponly/i)
+  expect(String(done.headers['set-cookie'])).toMatch(
+    /oo_session=[^;]+; path=\/; expires=[^;]+; samesite=lax; httponly/i,
+  )
   return browser
 }
 
@@ -43,25 +59,37 @@ function sessionChecks(get: () => { t: TestApp; pizza: Tenant; burger: Tenant; b
 
   it('has a session with principal, tenant, role and CSRF token', async () => {
     const { pizza, browser } = get()
-    const res = await browser.send(`${origin(pizza)}/auth/session`, { headers: { accept: 'application/json' } })
+    const res = await browser.send(`${origin(pizza)}/auth/session`, {
+      headers: { accept: 'application/json' },
+    })
     expect(res.status).toBe(200)
     const body = JSON.parse(res.body)
-    expect(body).toMatchObject({ principal: { kind: 'user', email: pizza.owner }, tenant: { id: pizza.id }, role: 'owner' })
+    expect(body).toMatchObject({
+      principal: { kind: 'user', email: pizza.owner },
+      tenant: { id: pizza.id },
+      role: 'owner',
+    })
     expect(body.csrfToken).toMatch(/^[\w-]{20,}$/)
   })
 
   it('calls pizza admin routes with the cookie; writes need the CSRF token', async () => {
     const { pizza, browser } = get()
-    const members = await browser.send(`${origin(pizza)}/api/v1/admin/members`, { headers: { accept: 'application/json' } })
+    const members = await browser.send(`${origin(pizza)}/api/v1/admin/members`, {
+      headers: { accept: 'application/json' },
+    })
     expect(members.status).toBe(200)
     const { csrfToken } = JSON.parse((await browser.send(`${origin(pizza)}/auth/session`)).body)
     const body = JSON.stringify({ slug: `p${Date.now()}`, name: 'Patio' })
     const noCsrf = await sendJson(browser, `${origin(pizza)}/api/v1/admin/projects`, body, {})
     expect(noCsrf.status).toBe(403)
     expect(JSON.parse(noCsrf.body).error.code).toBe('OIDC_CSRF_TOKEN_INVALID')
-    const wrong = await sendJson(browser, `${origin(pizza)}/api/v1/admin/projects`, body, { 'x-csrf-token': 'x'.repeat(csrfToken.length) })
+    const wrong = await sendJson(browser, `${origin(pizza)}/api/v1/admin/projects`, body, {
+      'x-csrf-token': 'x'.repeat(csrfToken.length),
+    })
     expect(wrong.status).toBe(403)
-    const ok = await sendJson(browser, `${origin(pizza)}/api/v1/admin/projects`, body, { 'x-csrf-token': csrfToken })
+    const ok = await sendJson(browser, `${origin(pizza)}/api/v1/admin/projects`, body, {
+      'x-csrf-token': csrfToken,
+    })
     expect(ok.status, ok.body).toBe(201)
   })
 
@@ -69,16 +97,25 @@ function sessionChecks(get: () => { t: TestApp; pizza: Tenant; burger: Tenant; b
     const { pizza, burger, browser } = get()
     const cookie = browser.cookieHeader(origin(pizza))
     const replay = new Browser()
-    const onBurger = await replay.send(`${origin(burger)}/api/v1/admin/members`, { headers: { cookie, accept: 'application/json' } })
+    const onBurger = await replay.send(`${origin(burger)}/api/v1/admin/members`, {
+      headers: { cookie, accept: 'application/json' },
+    })
     expect(onBurger.status).toBe(403)
-    const header = await browser.send(`${origin(pizza)}/api/v1/admin/members`, { headers: { 'x-tenant-id': burger.id } })
+    const header = await browser.send(`${origin(pizza)}/api/v1/admin/members`, {
+      headers: { 'x-tenant-id': burger.id },
+    })
     expect(header.status).toBe(403)
   })
 
   it('connects a socket with the session cookie', async () => {
     const { t, pizza, browser } = get()
     const hello = await new Promise<{ email: string; role: string }>((resolve, reject) => {
-      const socket = connect(`${t.url}/probe`, { auth: { tenantId: pizza.id }, extraHeaders: { cookie: browser.cookieHeader(origin(pizza)) }, transports: ['websocket'], reconnection: false })
+      const socket = connect(`${t.url}/probe`, {
+        auth: { tenantId: pizza.id },
+        extraHeaders: { cookie: browser.cookieHeader(origin(pizza)) },
+        transports: ['websocket'],
+        reconnection: false,
+      })
       socket.on('hello', (data: { email: string; role: string }) => {
         socket.close()
         resolve(data)
@@ -92,8 +129,13 @@ function sessionChecks(get: () => { t: TestApp; pizza: Tenant; burger: Tenant; b
     const { pizza, browser } = get()
     const { csrfToken } = JSON.parse((await browser.send(`${origin(pizza)}/auth/session`)).body)
     const cookie = browser.cookieHeader(origin(pizza))
-    expect((await browser.send(`${origin(pizza)}/auth/logout`, { method: 'POST' })).status).toBe(403)
-    const out = await browser.send(`${origin(pizza)}/auth/logout`, { method: 'POST', headers: { 'x-csrf-token': csrfToken, accept: 'application/json' } })
+    expect((await browser.send(`${origin(pizza)}/auth/logout`, { method: 'POST' })).status).toBe(
+      403,
+    )
+    const out = await browser.send(`${origin(pizza)}/auth/logout`, {
+      method: 'POST',
+      headers: { 'x-csrf-token': csrfToken, accept: 'application/json' },
+    })
     expect(out.status).toBe(200)
     expect(JSON.parse(out.body).endSessionUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)
     const after = await new Browser().send(`${origin(pizza)}/auth/session`, { headers: { cookie } })
@@ -102,7 +144,11 @@ function sessionChecks(get: () => { t: TestApp; pizza: Tenant; burger: Tenant; b
 }
 
 function sendJson(browser: Browser, url: string, body: string, headers: Record<string, string>) {
-  return browser.send(url, { method: 'POST', body, headers: { 'content-type': 'application/json', accept: 'application/json', ...headers } })
+  return browser.send(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+  })
 }
 
 describe('browser sign-in with the built-in issuer', () => {
@@ -115,13 +161,22 @@ describe('browser sign-in with the built-in issuer', () => {
     t = await createTestApp({ plugins: [tenancy(), oidc(), probe()] })
     pizza = await t.seedTenant('pizza')
     burger = await t.seedTenant('burger')
-    await t.engine.container.cradle.oidcAccounts.register({ email: pizza.owner, password: PASSWORD, emailVerified: true })
+    await t.engine.container.cradle.oidcAccounts.register({
+      email: pizza.owner,
+      password: PASSWORD,
+      emailVerified: true,
+    })
     browser = await signIn(t, pizza, async (b, page) => {
       expect(page.url).toMatch(/\/oidc\/interaction\/[\w-]+$/)
       const action = new URL(formAction(page.body), page.url).href
-      const wrong = await b.send(action, { form: { email: pizza.owner, password: 'not the password' } })
+      const wrong = await b.send(action, {
+        form: { email: pizza.owner, password: 'not the password' },
+      })
       expect(wrong.status).toBe(401)
-      const res = await b.follow(action, { form: { email: pizza.owner, password: PASSWORD }, stopAt: (u) => u.includes('/auth/callback') })
+      const res = await b.follow(action, {
+        form: { email: pizza.owner, password: PASSWORD },
+        stopAt: (u) => u.includes('/auth/callback'),
+      })
       return res.location!
     })
   })
@@ -139,14 +194,38 @@ describe('browser sign-in with an external issuer', () => {
 
   beforeAll(async () => {
     idp = await startExternalIdp()
-    t = await createTestApp({ plugins: [tenancy(), oidc({ issuers: [{ issuer: idp.issuer, audience: idp.audience, clientId: idp.clientId, clientSecret: idp.clientSecret }] }), probe()] })
+    t = await createTestApp({
+      plugins: [
+        tenancy(),
+        oidc({
+          issuers: [
+            {
+              issuer: idp.issuer,
+              audience: idp.audience,
+              clientId: idp.clientId,
+              clientSecret: idp.clientSecret,
+            },
+          ],
+        }),
+        probe(),
+      ],
+    })
     pizza = await t.seedTenant('pizza')
     burger = await t.seedTenant('burger')
     const port = new URL(t.url).port
-    idp.configure([`http://${pizza.host}:${port}/auth/callback`, `http://${burger.host}:${port}/auth/callback`, `http://${pizza.host}:${port}/`])
+    idp.configure([
+      `http://${pizza.host}:${port}/auth/callback`,
+      `http://${burger.host}:${port}/auth/callback`,
+      `http://${pizza.host}:${port}/`,
+    ])
     browser = await signIn(t, pizza, async (b, page) => {
-      const consent = await b.follow(new URL(formAction(page.body), page.url).href, { form: { prompt: 'login', login: pizza.owner, password: 'any' } })
-      const res = await b.follow(new URL(formAction(consent.body), consent.url).href, { form: { prompt: 'consent' }, stopAt: (u) => u.includes('/auth/callback') })
+      const consent = await b.follow(new URL(formAction(page.body), page.url).href, {
+        form: { prompt: 'login', login: pizza.owner, password: 'any' },
+      })
+      const res = await b.follow(new URL(formAction(consent.body), consent.url).href, {
+        form: { prompt: 'consent' },
+        stopAt: (u) => u.includes('/auth/callback'),
+      })
       return res.location!
     })
   })

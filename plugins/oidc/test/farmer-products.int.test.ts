@@ -18,18 +18,57 @@ describe('farmers and their products, signed in through an external issuer', () 
   let t: TestApp
   let farm: Awaited<ReturnType<TestApp['seedTenant']>>
   const dir = mkdtempSync(join(tmpdir(), 'oo-oidc-media-'))
-  const token = (email: string) => idp.sign({ iss: idp.issuer, aud: idp.audience, sub: `sub-${email}`, email, email_verified: true, iat: now(), exp: now() + 600 })
+  const token = (email: string) =>
+    idp.sign({
+      iss: idp.issuer,
+      aud: idp.audience,
+      sub: `sub-${email}`,
+      email,
+      email_verified: true,
+      iat: now(),
+      exp: now() + 600,
+    })
   const tokens = new Map<string, string>()
   const as = (email: string, method: 'get' | 'post' | 'put' | 'delete', path: string) =>
-    t.http[method](`/api/v1/admin${path}`).set('Host', farm.host).set('Authorization', `Bearer ${tokens.get(email)}`)
+    t.http[method](`/api/v1/admin${path}`)
+      .set('Host', farm.host)
+      .set('Authorization', `Bearer ${tokens.get(email)}`)
 
   beforeAll(async () => {
     idp = await startExternalIdp()
-    t = await createTestApp({ plugins: [tenancy(), media({ dir }), catalog(), oidc({ issuers: [{ issuer: idp.issuer, audience: idp.audience, clientId: idp.clientId, clientSecret: idp.clientSecret }] })] })
+    t = await createTestApp({
+      plugins: [
+        tenancy(),
+        media({ dir }),
+        catalog(),
+        oidc({
+          issuers: [
+            {
+              issuer: idp.issuer,
+              audience: idp.audience,
+              clientId: idp.clientId,
+              clientSecret: idp.clientSecret,
+            },
+          ],
+        }),
+      ],
+    })
     idp.configure([`${t.url}/auth/callback`])
     farm = await t.seedTenant('farm')
-    for (const email of [farm.owner, 'anna@farm.test', 'ben@farm.test', 'cook@farm.test', 'boss@farm.test']) tokens.set(email, await token(email))
-    for (const [email, role] of [['anna@farm.test', 'staff'], ['ben@farm.test', 'staff'], ['cook@farm.test', 'kitchen'], ['boss@farm.test', 'manager']]) {
+    for (const email of [
+      farm.owner,
+      'anna@farm.test',
+      'ben@farm.test',
+      'cook@farm.test',
+      'boss@farm.test',
+    ])
+      tokens.set(email, await token(email))
+    for (const [email, role] of [
+      ['anna@farm.test', 'staff'],
+      ['ben@farm.test', 'staff'],
+      ['cook@farm.test', 'kitchen'],
+      ['boss@farm.test', 'manager'],
+    ]) {
       await as(farm.owner, 'post', '/members').send({ email, role }).expect(201)
     }
   })
@@ -40,7 +79,12 @@ describe('farmers and their products, signed in through an external issuer', () 
   })
 
   it('lets a farmer edit their own product and refuses another farmer’s (403)', async () => {
-    const anna = await as('anna@farm.test', 'post', '/products').send({ name: 'Chard', priceMinor: 290, stockQty: 5, unit: 'bunch' })
+    const anna = await as('anna@farm.test', 'post', '/products').send({
+      name: 'Chard',
+      priceMinor: 290,
+      stockQty: 5,
+      unit: 'bunch',
+    })
     expect(anna.status, JSON.stringify(anna.body)).toBe(201)
     await as('anna@farm.test', 'put', `/products/${anna.body.id}`).send({ stockQty: 4 }).expect(200)
     const ben = await as('ben@farm.test', 'put', `/products/${anna.body.id}`).send({ stockQty: 0 })

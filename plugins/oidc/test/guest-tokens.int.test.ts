@@ -17,19 +17,34 @@ describe('guest tokens', () => {
   })
   afterAll(() => t?.close())
 
-  const me = (token: string, host: string) => t.http.get('/api/v1/admin/me').set('Host', host).set('Authorization', `Bearer ${token}`)
+  const me = (token: string, host: string) =>
+    t.http.get('/api/v1/admin/me').set('Host', host).set('Authorization', `Bearer ${token}`)
 
   it('issues a guest token that authenticates as guest-NNNN on its own tenant', async () => {
-    const issued = await t.engine.container.cradle.guestTokens.issue({ tenantId: pizza.id, kind: 'guest' })
+    const issued = await t.engine.container.cradle.guestTokens.issue({
+      tenantId: pizza.id,
+      kind: 'guest',
+    })
     expect(issued.id).toMatch(/^guest-\d{10}$/)
     expect(issued.expiresAt.getTime()).toBeGreaterThan(Date.now())
     const res = await me(issued.token, pizza.host).expect(200)
-    expect(res.body).toMatchObject({ id: issued.id, kind: 'guest', superAdmin: false, tenant: { id: pizza.id }, role: null })
+    expect(res.body).toMatchObject({
+      id: issued.id,
+      kind: 'guest',
+      superAdmin: false,
+      tenant: { id: pizza.id },
+      role: null,
+    })
     expect(res.body.email).toBeUndefined()
   })
 
   it('scopes an order token to its order and its tenant', async () => {
-    const issued = await t.engine.container.cradle.guestTokens.issue({ tenantId: pizza.id, kind: 'order', orderId: 'ord-123', ttlSeconds: 600 })
+    const issued = await t.engine.container.cradle.guestTokens.issue({
+      tenantId: pizza.id,
+      kind: 'order',
+      orderId: 'ord-123',
+      ttlSeconds: 600,
+    })
     expect(issued.id).toBe('ord-123')
     const res = await me(issued.token, pizza.host).expect(200)
     expect(res.body).toMatchObject({ id: 'ord-123', kind: 'order', tenant: { id: pizza.id } })
@@ -38,7 +53,9 @@ describe('guest tokens', () => {
   })
 
   it('refuses an order token without an order id', async () => {
-    await expect(t.engine.container.cradle.guestTokens.issue({ tenantId: pizza.id, kind: 'order' })).rejects.toMatchObject({ code: 'OIDC_ORDER_ID_REQUIRED' })
+    await expect(
+      t.engine.container.cradle.guestTokens.issue({ tenantId: pizza.id, kind: 'order' }),
+    ).rejects.toMatchObject({ code: 'OIDC_ORDER_ID_REQUIRED' })
   })
 
   it('rejects a revoked token at once with OIDC_TOKEN_REVOKED', async () => {
@@ -51,7 +68,9 @@ describe('guest tokens', () => {
   })
 
   it('generates the signing secret once and stores it (no default secret)', async () => {
-    const rows = await t.engine.database.asOwner((k) => k('oidc_secrets').where({ name: 'guest-token-hs256' }))
+    const rows = await t.engine.database.asOwner((k) =>
+      k('oidc_secrets').where({ name: 'guest-token-hs256' }),
+    )
     expect(rows).toHaveLength(1)
     expect(rows[0].value.length).toBeGreaterThanOrEqual(40)
   })

@@ -1,11 +1,27 @@
 import ReceiptIcon from '@mui/icons-material/Receipt'
 import {
-  ArrayField, Datagrid, DateField, DateInput, Edit, FunctionField, List, NumberField, SelectInput, Show, SimpleForm,
-  SimpleShowLayout, TextField, TextInput, useRecordContext, useResourceDefinition,
+  ArrayField,
+  Datagrid,
+  DateField,
+  DateInput,
+  Edit,
+  FunctionField,
+  List,
+  NumberField,
+  SelectInput,
+  Show,
+  SimpleForm,
+  SimpleShowLayout,
+  TextField,
+  TextInput,
+  useRecordContext,
+  useResourceDefinition,
 } from 'react-admin'
 import type { AdminResource } from '@oo/admin/plugin-api'
 
-const STATUSES = ['placed', 'accepted', 'preparing', 'ready', 'completed', 'cancelled'].map((id) => ({ id, name: id }))
+const STATUSES = ['placed', 'accepted', 'preparing', 'ready', 'completed', 'cancelled'].map(
+  (id) => ({ id, name: id }),
+)
 
 interface OrderRecord {
   id: string
@@ -15,7 +31,10 @@ interface OrderRecord {
 }
 
 function money(minor: number, currency: string | null): string {
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency ?? 'EUR' }).format(minor / 100)
+  return new Intl.NumberFormat(undefined, {
+    style: 'currency',
+    currency: currency ?? 'EUR',
+  }).format(minor / 100)
 }
 
 const filters = [
@@ -32,7 +51,10 @@ function OrderList() {
       <Datagrid rowClick={hasEdit ? 'edit' : 'show'} bulkActionButtons={false}>
         <NumberField source="number" label="#" options={{ useGrouping: false }} />
         <TextField source="status" />
-        <FunctionField label="Customer" render={(o: OrderRecord) => o.customer.pickupName ?? o.customer.name ?? ''} />
+        <FunctionField
+          label="Customer"
+          render={(o: OrderRecord) => o.customer.pickupName ?? o.customer.name ?? ''}
+        />
         <FunctionField label="Total" render={(o: OrderRecord) => money(o.totalMinor, o.currency)} />
         <DateField source="placedAt" showTime />
       </Datagrid>
@@ -47,7 +69,12 @@ function Lines() {
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <NumberField source="quantity" />
         <TextField source="name" />
-        <FunctionField label="Line total" render={(l: { lineTotalMinor: number }) => money(l.lineTotalMinor, order?.currency ?? null)} />
+        <FunctionField
+          label="Line total"
+          render={(l: { lineTotalMinor: number }) =>
+            money(l.lineTotalMinor, order?.currency ?? null)
+          }
+        />
       </Datagrid>
     </ArrayField>
   )

@@ -42,7 +42,9 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['order_id', 'line_no'])
     t.index(['tenant_id', 'farmer_id'])
   })
-  await knex.raw('alter table order_lines add constraint order_lines_quantity_check check (quantity > 0)')
+  await knex.raw(
+    'alter table order_lines add constraint order_lines_quantity_check check (quantity > 0)',
+  )
 
   await createTenantTable(knex, 'order_history', (t) => {
     t.uuid('order_id').notNullable().references('id').inTable('orders').onDelete('CASCADE')

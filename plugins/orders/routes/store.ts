@@ -1,13 +1,29 @@
-import { OoError, parse, type AppRouter, type AwilixContainer, type PluginContext, type RequestCradle } from '@oo/core'
+import {
+  OoError,
+  parse,
+  type AppRouter,
+  type AwilixContainer,
+  type PluginContext,
+  type RequestCradle,
+} from '@oo/core'
 import type { OrdersOptions } from '../config.js'
 import type { GuestTokens } from '../services/ports.js'
 import { requireTenant } from './guards.js'
 import { checkoutBody, IdempotencyKey, OrderIdParam } from './schemas.js'
 
 /** The order-scoped token the guest's order page (and its socket) uses; signed by the oidc plugin. */
-async function orderToken(scope: AwilixContainer<RequestCradle>, orderId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }> {
+async function orderToken(
+  scope: AwilixContainer<RequestCradle>,
+  orderId: string,
+  ttlSeconds: number,
+): Promise<{ token: string; expiresAt: string }> {
   const tokens: GuestTokens = scope.cradle.guestTokens
-  const issued = await tokens.issue({ tenantId: scope.cradle.tenant.id, kind: 'order', orderId, ttlSeconds })
+  const issued = await tokens.issue({
+    tenantId: scope.cradle.tenant.id,
+    kind: 'order',
+    orderId,
+    ttlSeconds,
+  })
   return { token: issued.token, expiresAt: new Date(issued.expiresAt).toISOString() }
 }
 
@@ -29,9 +45,14 @@ export function storeRoutes(router: AppRouter, { options }: PluginContext<Orders
   router.get('/orders/:id', requireTenant(), async function customerOrder(ctx) {
     const { id } = parse(OrderIdParam, ctx.params)
     const principal = ctx.state.principal
-    if (!principal) throw new OoError('OO_UNAUTHENTICATED', 401, 'Use the order token from checkout')
-    if (principal.kind !== 'order' || principal.id !== id) throw new OoError('OO_FORBIDDEN', 403, 'This token is for another order')
+    if (!principal)
+      throw new OoError('OO_UNAUTHENTICATED', 401, 'Use the order token from checkout')
+    if (principal.kind !== 'order' || principal.id !== id)
+      throw new OoError('OO_FORBIDDEN', 403, 'This token is for another order')
     const order = await ctx.state.scope.cradle.orderService.get(id)
-    ctx.body = { ...order, lines: order.lines.map(({ farmerId: _farmer, categoryId: _category, ...line }) => line) }
+    ctx.body = {
+      ...order,
+      lines: order.lines.map(({ farmerId: _farmer, categoryId: _category, ...line }) => line),
+    }
   })
 }

@@ -19,7 +19,13 @@ export class CheckoutService {
   readonly #events: ScopedEventBus
   readonly #principal: Principal | null
 
-  constructor(deps: { db: TenantDb; orderService: OrderService; catalogStock: CatalogStock; eventBus: ScopedEventBus; principal: Principal | null }) {
+  constructor(deps: {
+    db: TenantDb
+    orderService: OrderService
+    catalogStock: CatalogStock
+    eventBus: ScopedEventBus
+    principal: Principal | null
+  }) {
     this.#db = deps.db
     this.#orders = deps.orderService
     this.#stock = deps.catalogStock
@@ -27,7 +33,10 @@ export class CheckoutService {
     this.#principal = deps.principal
   }
 
-  checkout(body: CheckoutBody, idempotencyKey?: string): Promise<{ order: Order; replayed: boolean }> {
+  checkout(
+    body: CheckoutBody,
+    idempotencyKey?: string,
+  ): Promise<{ order: Order; replayed: boolean }> {
     const items = mergeItems(body.items)
     const hash = idempotencyKey ? requestHash({ ...body, items }) : null
     return this.#db.tx(async (trx) => {
@@ -48,19 +57,30 @@ export class CheckoutService {
         // The key is taken: by an earlier checkout, or by a concurrent one we waited for on the index.
         const replay = await this.#replay(trx, idempotencyKey!, hash)
         if (replay) return replay
-        throw new OoError('ORDERS_IDEMPOTENCY_CONFLICT', 409, 'A checkout with this Idempotency-Key is in progress; retry')
+        throw new OoError(
+          'ORDERS_IDEMPOTENCY_CONFLICT',
+          409,
+          'A checkout with this Idempotency-Key is in progress; retry',
+        )
       }
       const priced = await this.#stock.priceAndTake(trx, items, { currency: body.currency })
       // The stock rows stay locked until commit: everything after the take is one statement.
       const row = await this.#complete(trx, created, priced)
-      this.#events.emit('orders.order.placed', { orderId: created.id, number: Number(created.number) })
+      this.#events.emit('orders.order.placed', {
+        orderId: created.id,
+        number: Number(created.number),
+      })
       const lines = row.lines.sort((x, y) => Number(x.line_no) - Number(y.line_no)).map(toLine)
       return { order: toOrder(row, lines), replayed: false }
     })
   }
 
   /** Lines, total and the first history entry, written in one round trip. */
-  async #complete(trx: Knex.Transaction, order: OrderRow, priced: PricedLine[]): Promise<OrderRow & { lines: LineRow[] }> {
+  async #complete(
+    trx: Knex.Transaction,
+    order: OrderRow,
+    priced: PricedLine[],
+  ): Promise<OrderRow & { lines: LineRow[] }> {
     const actor = actorOf(this.#principal)
     const lines = priced.map((line, i) => ({
       line_no: i + 1,
@@ -100,11 +120,22 @@ export class CheckoutService {
     return rows[0]!
   }
 
-  async #replay(trx: Knex.Transaction, key: string, hash: string | null): Promise<{ order: Order; replayed: true } | null> {
-    const existing = (await trx('orders').where({ idempotency_key: key }).first('id', 'request_hash')) as { id: string; request_hash: string | null } | undefined
+  async #replay(
+    trx: Knex.Transaction,
+    key: string,
+    hash: string | null,
+  ): Promise<{ order: Order; replayed: true } | null> {
+    const existing = (await trx('orders')
+      .where({ idempotency_key: key })
+      .first('id', 'request_hash')) as { id: string; request_hash: string | null } | undefined
     if (!existing) return null
     if (existing.request_hash !== hash) {
-      throw new OoError('ORDERS_IDEMPOTENCY_KEY_REUSED', 422, 'This Idempotency-Key was used for a different checkout', { field: 'Idempotency-Key' })
+      throw new OoError(
+        'ORDERS_IDEMPOTENCY_KEY_REUSED',
+        422,
+        'This Idempotency-Key was used for a different checkout',
+        { field: 'Idempotency-Key' },
+      )
     }
     return { order: await this.#orders.getIn(trx, existing.id), replayed: true }
   }
@@ -113,7 +144,8 @@ export class CheckoutService {
 /** The same product twice in a cart is one line. */
 function mergeItems(items: CheckoutBody['items']): { productId: string; quantity: number }[] {
   const merged = new Map<string, number>()
-  for (const { productId, quantity } of items) merged.set(productId.toLowerCase(), (merged.get(productId.toLowerCase()) ?? 0) + quantity)
+  for (const { productId, quantity } of items)
+    merged.set(productId.toLowerCase(), (merged.get(productId.toLowerCase()) ?? 0) + quantity)
   return [...merged].map(([productId, quantity]) => ({ productId, quantity }))
 }
 

@@ -44,7 +44,11 @@ export interface Actor {
 
 export function actorOf(principal: Principal | null | undefined): Actor {
   if (!principal) return { kind: 'system', id: null, label: null }
-  return { kind: principal.kind, id: principal.id, label: principal.email ?? principal.name ?? null }
+  return {
+    kind: principal.kind,
+    id: principal.id,
+    label: principal.email ?? principal.name ?? null,
+  }
 }
 
 export type OrderRow = Record<string, unknown> & { id: string }
@@ -93,7 +97,11 @@ export function toHistory(row: Record<string, unknown>): OrderHistoryEntry {
     from: (row.from_status as OrderStatus | null) ?? null,
     to: row.to_status as OrderStatus,
     at: iso(row.created_at),
-    actor: { kind: String(row.actor_kind), id: (row.actor_id as string | null) ?? null, label: (row.actor_label as string | null) ?? null },
+    actor: {
+      kind: String(row.actor_kind),
+      id: (row.actor_id as string | null) ?? null,
+      label: (row.actor_label as string | null) ?? null,
+    },
     reason: (row.reason as string | null) ?? null,
   }
 }

@@ -1,11 +1,33 @@
-import { applyListQuery, OoError, type ListQuery, type Principal, type ScopedEventBus, type TenantDb } from '@oo/core'
+import {
+  applyListQuery,
+  OoError,
+  type ListQuery,
+  type Principal,
+  type ScopedEventBus,
+  type TenantDb,
+} from '@oo/core'
 import type { Knex } from 'knex'
 import type { ListOrdersFilter } from '../routes/schemas.js'
 import { forwardPath, nextStatus, recallStatus, type OrderStatus } from './order-state.js'
-import { actorOf, toHistory, toLine, toOrder, type LineRow, type Order, type OrderHistoryEntry, type OrderRow } from './order-rows.js'
+import {
+  actorOf,
+  toHistory,
+  toLine,
+  toOrder,
+  type LineRow,
+  type Order,
+  type OrderHistoryEntry,
+  type OrderRow,
+} from './order-rows.js'
 import type { CatalogStock } from './ports.js'
 
-const SORTABLE: Record<string, string> = { placedAt: 'placed_at', number: 'number', status: 'status', statusChangedAt: 'status_changed_at', id: 'id' }
+const SORTABLE: Record<string, string> = {
+  placedAt: 'placed_at',
+  number: 'number',
+  status: 'status',
+  statusChangedAt: 'status_changed_at',
+  id: 'id',
+}
 export const SORTABLE_FIELDS = Object.keys(SORTABLE)
 
 /** Whose view of the orders: a farmer sees only orders with their products, and only those lines. */
@@ -25,7 +47,12 @@ export class OrderService {
   readonly #principal: Principal | null
   readonly #stock: CatalogStock
 
-  constructor(deps: { db: TenantDb; eventBus: ScopedEventBus; principal: Principal | null; catalogStock: CatalogStock }) {
+  constructor(deps: {
+    db: TenantDb
+    eventBus: ScopedEventBus
+    principal: Principal | null
+    catalogStock: CatalogStock
+  }) {
     this.#db = deps.db
     this.#events = deps.eventBus
     this.#principal = deps.principal
@@ -58,12 +85,17 @@ export class OrderService {
 
   history(id: string): Promise<OrderHistoryEntry[]> {
     return this.#db.tx(async (trx) => {
-      const rows = await trx('order_history').where({ order_id: id }).orderBy([{ column: 'created_at' }, { column: 'id' }])
+      const rows = await trx('order_history')
+        .where({ order_id: id })
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
       return rows.map(toHistory)
     })
   }
 
-  list(query: ListQuery<ListOrdersFilter>, viewer: OrderViewer = {}): Promise<{ rows: Order[]; total: number }> {
+  list(
+    query: ListQuery<ListOrdersFilter>,
+    viewer: OrderViewer = {},
+  ): Promise<{ rows: Order[]; total: number }> {
     return this.#db.tx(async (trx) => {
       const base = trx('orders')
       const { filter } = query
@@ -79,10 +111,20 @@ export class OrderService {
         })
       }
       if (viewer.farmerId) {
-        base.whereExists((sub) => sub.select(trx.raw('1')).from('order_lines as l').whereRaw('l.order_id = orders.id').andWhere('l.farmer_id', viewer.farmerId!))
+        base.whereExists((sub) =>
+          sub
+            .select(trx.raw('1'))
+            .from('order_lines as l')
+            .whereRaw('l.order_id = orders.id')
+            .andWhere('l.farmer_id', viewer.farmerId!),
+        )
       }
       const [{ count }] = (await base.clone().count({ count: '*' })) as [{ count: string }]
-      const rows = (await applyListQuery(base.select('*'), query, (f) => SORTABLE[f] ?? 'placed_at')) as OrderRow[]
+      const rows = (await applyListQuery(
+        base.select('*'),
+        query,
+        (f) => SORTABLE[f] ?? 'placed_at',
+      )) as OrderRow[]
       return { rows: await this.#withLines(trx, rows, viewer), total: Number(count) }
     })
   }
@@ -96,7 +138,12 @@ export class OrderService {
   }
 
   /** One legal step. Cancelling returns the stock in the same transaction. */
-  async transitionIn(trx: Knex.Transaction, id: string, to: OrderStatus, opts: { reason?: string } = {}): Promise<Order> {
+  async transitionIn(
+    trx: Knex.Transaction,
+    id: string,
+    to: OrderStatus,
+    opts: { reason?: string } = {},
+  ): Promise<Order> {
     const row = await this.#lock(trx, id)
     const from = row.status as OrderStatus
     await this.#move(trx, row, nextStatus(from, to), opts.reason)
@@ -125,25 +172,60 @@ export class OrderService {
     return row
   }
 
-  async #move(trx: Knex.Transaction, row: OrderRow, to: OrderStatus, reason?: string): Promise<void> {
+  async #move(
+    trx: Knex.Transaction,
+    row: OrderRow,
+    to: OrderStatus,
+    reason?: string,
+  ): Promise<void> {
     const from = row.status as OrderStatus
     const actor = actorOf(this.#principal)
-    const [{ at }] = (await trx('orders').where({ id: row.id }).update({ status: to, status_changed_at: trx.fn.now(), updated_at: trx.fn.now() }).returning('status_changed_at as at')) as [{ at: Date }]
-    await trx('order_history').insert({ tenant_id: this.#db.tenantId, order_id: row.id, from_status: from, to_status: to, actor_kind: actor.kind, actor_id: actor.id, actor_label: actor.label, reason: reason ?? null })
+    const [{ at }] = (await trx('orders')
+      .where({ id: row.id })
+      .update({ status: to, status_changed_at: trx.fn.now(), updated_at: trx.fn.now() })
+      .returning('status_changed_at as at')) as [{ at: Date }]
+    await trx('order_history').insert({
+      tenant_id: this.#db.tenantId,
+      order_id: row.id,
+      from_status: from,
+      to_status: to,
+      actor_kind: actor.kind,
+      actor_id: actor.id,
+      actor_label: actor.label,
+      reason: reason ?? null,
+    })
     if (to === 'cancelled') {
-      const lines = (await trx('order_lines').where({ order_id: row.id }).select('product_id', 'quantity')) as { product_id: string; quantity: number }[]
-      await this.#stock.giveBack(trx, lines.map((l) => ({ productId: l.product_id, quantity: Number(l.quantity) })))
+      const lines = (await trx('order_lines')
+        .where({ order_id: row.id })
+        .select('product_id', 'quantity')) as { product_id: string; quantity: number }[]
+      await this.#stock.giveBack(
+        trx,
+        lines.map((l) => ({ productId: l.product_id, quantity: Number(l.quantity) })),
+      )
     }
-    this.#events.emit('orders.order.status-changed', { orderId: row.id, number: Number(row.number), from, to, at: new Date(at).toISOString(), actor: { kind: actor.kind, id: actor.id } })
+    this.#events.emit('orders.order.status-changed', {
+      orderId: row.id,
+      number: Number(row.number),
+      from,
+      to,
+      at: new Date(at).toISOString(),
+      actor: { kind: actor.kind, id: actor.id },
+    })
   }
 
   async #withLines(trx: Knex.Transaction, rows: OrderRow[], viewer: OrderViewer): Promise<Order[]> {
     if (!rows.length) return []
-    const q = trx('order_lines').whereIn('order_id', rows.map((r) => r.id)).orderBy([{ column: 'order_id' }, { column: 'line_no' }])
+    const q = trx('order_lines')
+      .whereIn(
+        'order_id',
+        rows.map((r) => r.id),
+      )
+      .orderBy([{ column: 'order_id' }, { column: 'line_no' }])
     if (viewer.farmerId) q.where('farmer_id', viewer.farmerId)
     const lines = (await q) as LineRow[]
     const byOrder = new Map<string, LineRow[]>()
-    for (const line of lines) byOrder.set(line.order_id, [...(byOrder.get(line.order_id) ?? []), line])
+    for (const line of lines)
+      byOrder.set(line.order_id, [...(byOrder.get(line.order_id) ?? []), line])
     return rows.map((row) => toOrder(row, (byOrder.get(row.id) ?? []).map(toLine)))
   }
 }

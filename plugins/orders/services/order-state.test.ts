@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { forwardPath, nextStatus, ORDER_STATUSES, recallStatus, type OrderStatus } from './order-state.js'
+import {
+  forwardPath,
+  nextStatus,
+  ORDER_STATUSES,
+  recallStatus,
+  type OrderStatus,
+} from './order-state.js'
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -25,12 +31,14 @@ describe('order state machine', () => {
   })
 
   it('rejects every move out of cancelled and into placed from placed', () => {
-    for (const to of ORDER_STATUSES) expect(code(() => nextStatus('cancelled', to))).toBe('ORDERS_INVALID_TRANSITION')
+    for (const to of ORDER_STATUSES)
+      expect(code(() => nextStatus('cancelled', to))).toBe('ORDERS_INVALID_TRANSITION')
     expect(code(() => nextStatus('placed', 'placed'))).toBe('ORDERS_INVALID_TRANSITION')
   })
 
   it('cancels any order that is not completed or already cancelled', () => {
-    for (const from of ['placed', 'accepted', 'preparing', 'ready'] as OrderStatus[]) expect(nextStatus(from, 'cancelled')).toBe('cancelled')
+    for (const from of ['placed', 'accepted', 'preparing', 'ready'] as OrderStatus[])
+      expect(nextStatus(from, 'cancelled')).toBe('cancelled')
     expect(code(() => nextStatus('completed', 'cancelled'))).toBe('ORDERS_INVALID_TRANSITION')
   })
 

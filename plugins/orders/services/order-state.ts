@@ -1,6 +1,13 @@
 import { OoError } from '@oo/core'
 
-export const ORDER_STATUSES = ['placed', 'accepted', 'preparing', 'ready', 'completed', 'cancelled'] as const
+export const ORDER_STATUSES = [
+  'placed',
+  'accepted',
+  'preparing',
+  'ready',
+  'completed',
+  'cancelled',
+] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
 /** The kitchen's working states: a ticket with one of these is on the board. */
@@ -28,9 +35,14 @@ export function isOrderStatus(value: unknown): value is OrderStatus {
 }
 
 function refuse(from: OrderStatus, to: OrderStatus | 'recall'): never {
-  throw new OoError('ORDERS_INVALID_TRANSITION', 409, `An order that is ${from} cannot go to ${to}`, {
-    details: { from, to },
-  })
+  throw new OoError(
+    'ORDERS_INVALID_TRANSITION',
+    409,
+    `An order that is ${from} cannot go to ${to}`,
+    {
+      details: { from, to },
+    },
+  )
 }
 
 /** `to` when `from → to` is one legal step (forward, cancel or recall), else 409. */

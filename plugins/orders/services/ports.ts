@@ -14,11 +14,20 @@ export interface PricedLine {
 
 /** What orders needs from the catalog (scoped cradle key `catalogStock`). */
 export interface CatalogStock {
-  priceAndTake(trx: Knex.Transaction, lines: { productId: string; quantity: number }[], opts?: { currency?: string }): Promise<PricedLine[]>
+  priceAndTake(
+    trx: Knex.Transaction,
+    lines: { productId: string; quantity: number }[],
+    opts?: { currency?: string },
+  ): Promise<PricedLine[]>
   giveBack(trx: Knex.Transaction, lines: { productId: string; quantity: number }[]): Promise<void>
 }
 
 /** What orders needs from the identity plugin (root cradle key `guestTokens`). */
 export interface GuestTokens {
-  issue(input: { tenantId: string; kind: 'guest' | 'order'; orderId?: string; ttlSeconds?: number }): Promise<{ token: string; expiresAt: Date | string | number }>
+  issue(input: {
+    tenantId: string
+    kind: 'guest' | 'order'
+    orderId?: string
+    ttlSeconds?: number
+  }): Promise<{ token: string; expiresAt: Date | string | number }>
 }

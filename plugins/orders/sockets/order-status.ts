@@ -1,4 +1,12 @@
-import { OoError, tenantRoom, withSocketScope, type AwilixContainer, type Cradle, type PluginContext, type SocketData } from '@oo/core'
+import {
+  OoError,
+  tenantRoom,
+  withSocketScope,
+  type AwilixContainer,
+  type Cradle,
+  type PluginContext,
+  type SocketData,
+} from '@oo/core'
 import type { Namespace } from 'socket.io'
 import type { OrderStatus } from '../services/order-state.js'
 
@@ -48,7 +56,12 @@ export function orderStatusNamespace(nsp: Namespace, { container }: PluginContex
     void socket.join(orderRoom(tenant.id, orderId))
     void withSocketScope(root, socket, async (scope) => {
       const order = await scope.cradle.orderService.get(orderId)
-      socket.emit('order:status', { orderId, number: order.number, status: order.status, at: order.statusChangedAt } satisfies OrderStatusMessage)
+      socket.emit('order:status', {
+        orderId,
+        number: order.number,
+        status: order.status,
+        at: order.statusChangedAt,
+      } satisfies OrderStatusMessage)
     }).catch((err: unknown) => {
       socket.emit('order:error', { code: err instanceof OoError ? err.code : 'OO_INTERNAL' })
     })

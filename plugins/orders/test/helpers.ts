@@ -14,13 +14,32 @@ import orders from '../index.js'
 export const SUPER_ADMIN = 'root@platform.test'
 
 /** The orders stack. `loadFromOneIp`: the benchmark sends every checkout from 127.0.0.1, so the per-IP API limit is lifted. */
-export function orderPlugins(kdsOptions?: Parameters<typeof kds>[0], opts: { loadFromOneIp?: boolean } = {}) {
-  const rateLimits = opts.loadFromOneIp ? { apiPerIp: { limit: 10_000_000, windowSeconds: 60 } } : undefined
-  return [tenancy({ superAdmins: [SUPER_ADMIN] }), media(), catalog(), oidc({ rateLimits }), config(), orders(), kds(kdsOptions)]
+export function orderPlugins(
+  kdsOptions?: Parameters<typeof kds>[0],
+  opts: { loadFromOneIp?: boolean } = {},
+) {
+  const rateLimits = opts.loadFromOneIp
+    ? { apiPerIp: { limit: 10_000_000, windowSeconds: 60 } }
+    : undefined
+  return [
+    tenancy({ superAdmins: [SUPER_ADMIN] }),
+    media(),
+    catalog(),
+    oidc({ rateLimits }),
+    config(),
+    orders(),
+    kds(kdsOptions),
+  ]
 }
 
-export function bootOrders(opts: Partial<TestAppOptions> & { kds?: Parameters<typeof kds>[0] } = {}): Promise<TestApp> {
-  return createTestApp({ plugins: orderPlugins(opts.kds), boot: { outbox: { pollIntervalMs: 200 } }, ...opts })
+export function bootOrders(
+  opts: Partial<TestAppOptions> & { kds?: Parameters<typeof kds>[0] } = {},
+): Promise<TestApp> {
+  return createTestApp({
+    plugins: orderPlugins(opts.kds),
+    boot: { outbox: { pollIntervalMs: 200 } },
+    ...opts,
+  })
 }
 
 export interface Shop {
@@ -43,7 +62,11 @@ export interface ProductSeed {
   farmer?: boolean
 }
 
-export function inTenant<T>(t: TestApp, tenantId: string, fn: (scope: AwilixContainer<RequestCradle>) => Promise<T>): Promise<T> {
+export function inTenant<T>(
+  t: TestApp,
+  tenantId: string,
+  fn: (scope: AwilixContainer<RequestCradle>) => Promise<T>,
+): Promise<T> {
   return t.engine.container.cradle.scopes.run(tenantId, fn)
 }
 
@@ -52,8 +75,18 @@ export async function seedShop(t: TestApp, slug: string, products: ProductSeed[]
   const tenant = await t.seedTenant(slug)
   const kitchen = `kitchen@${slug}.test`
   const farmer = `farmer@${slug}.test`
-  await t.as(tenant.owner).post('/api/v1/admin/members').set('Host', tenant.host).send({ email: kitchen, role: 'kitchen' }).expect(201)
-  await t.as(tenant.owner).post('/api/v1/admin/members').set('Host', tenant.host).send({ email: farmer, role: 'staff' }).expect(201)
+  await t
+    .as(tenant.owner)
+    .post('/api/v1/admin/members')
+    .set('Host', tenant.host)
+    .send({ email: kitchen, role: 'kitchen' })
+    .expect(201)
+  await t
+    .as(tenant.owner)
+    .post('/api/v1/admin/members')
+    .set('Host', tenant.host)
+    .send({ email: farmer, role: 'staff' })
+    .expect(201)
   // Signing in once turns the invitation into the farmer's user (the id products point at).
   const me = await t.as(farmer).get('/api/v1/admin/me').set('Host', tenant.host).expect(200)
   const farmerId = me.body.id as string
@@ -63,7 +96,9 @@ export async function seedShop(t: TestApp, slug: string, products: ProductSeed[]
       const categories = new Map<string, string>()
       for (const p of products) {
         if (p.category && !categories.has(p.category)) {
-          const [cat] = await trx('catalog_categories').insert({ tenant_id: tenant.id, slug: p.category, name: p.category }).returning('id')
+          const [cat] = await trx('catalog_categories')
+            .insert({ tenant_id: tenant.id, slug: p.category, name: p.category })
+            .returning('id')
           categories.set(p.category, cat.id)
         }
         const [row] = await trx('catalog_products')
@@ -83,15 +118,31 @@ export async function seedShop(t: TestApp, slug: string, products: ProductSeed[]
       }
     }),
   )
-  return { id: tenant.id, host: tenant.host, owner: tenant.owner, kitchen, farmer, farmerId, products: ids }
+  return {
+    id: tenant.id,
+    host: tenant.host,
+    owner: tenant.owner,
+    kitchen,
+    farmer,
+    farmerId,
+    products: ids,
+  }
 }
 
 export function stockOf(t: TestApp, shop: Shop, slug: string): Promise<number> {
-  return inTenant(t, shop.id, (s) => s.cradle.db.tx(async (trx) => Number((await trx('catalog_products').where({ id: shop.products[slug] }).first()).stock_qty)))
+  return inTenant(t, shop.id, (s) =>
+    s.cradle.db.tx(async (trx) =>
+      Number((await trx('catalog_products').where({ id: shop.products[slug] }).first()).stock_qty),
+    ),
+  )
 }
 
 export function countOrders(t: TestApp, shop: Shop): Promise<number> {
-  return inTenant(t, shop.id, (s) => s.cradle.db.tx(async (trx) => Number(((await trx('orders').count({ n: '*' })) as [{ n: string }])[0].n)))
+  return inTenant(t, shop.id, (s) =>
+    s.cradle.db.tx(async (trx) =>
+      Number(((await trx('orders').count({ n: '*' })) as [{ n: string }])[0].n),
+    ),
+  )
 }
 
 export function checkout(t: TestApp, shop: Shop, body: object, key?: string) {
@@ -101,8 +152,21 @@ export function checkout(t: TestApp, shop: Shop, body: object, key?: string) {
 }
 
 /** A socket.io client on `nsp` for this shop's host; resolves once connected. */
-export async function connectSocket(baseUrl: string, nsp: string, host: string, token: string | undefined, opts: { autoConnect?: boolean } = {}): Promise<Socket> {
-  const socket = io(`${baseUrl}${nsp}`, { auth: token ? { token } : {}, extraHeaders: { host }, transports: ['websocket'], reconnection: false, forceNew: true, autoConnect: opts.autoConnect ?? true })
+export async function connectSocket(
+  baseUrl: string,
+  nsp: string,
+  host: string,
+  token: string | undefined,
+  opts: { autoConnect?: boolean } = {},
+): Promise<Socket> {
+  const socket = io(`${baseUrl}${nsp}`, {
+    auth: token ? { token } : {},
+    extraHeaders: { host },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    autoConnect: opts.autoConnect ?? true,
+  })
   if (opts.autoConnect === false) return socket
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve())
@@ -112,7 +176,13 @@ export async function connectSocket(baseUrl: string, nsp: string, host: string, 
 }
 
 /** Resolves with the next `count` payloads of `event` (rejects after `ms`). */
-export function nextEvents<T>(socket: Socket, event: string, count: number, ms = 10_000, filter: (p: T) => boolean = () => true): Promise<T[]> {
+export function nextEvents<T>(
+  socket: Socket,
+  event: string,
+  count: number,
+  ms = 10_000,
+  filter: (p: T) => boolean = () => true,
+): Promise<T[]> {
   return new Promise((resolve, reject) => {
     const seen: T[] = []
     const timer = setTimeout(() => {
@@ -132,7 +202,11 @@ export function nextEvents<T>(socket: Socket, event: string, count: number, ms =
   })
 }
 
-export function emitAck<T = { ok: boolean; error?: { code: string } } & Record<string, unknown>>(socket: Socket, event: string, payload: object): Promise<T> {
+export function emitAck<T = { ok: boolean; error?: { code: string } } & Record<string, unknown>>(
+  socket: Socket,
+  event: string,
+  payload: object,
+): Promise<T> {
   return socket.timeout(10_000).emitWithAck(event, payload) as Promise<T>
 }
 
@@ -142,10 +216,11 @@ export function collect<T>(socket: Socket, event: string) {
   const waiters: { pred: (p: T) => boolean; resolve: (p: T) => void }[] = []
   socket.on(event, (payload: T) => {
     items.push(payload)
-    for (const w of [...waiters]) if (w.pred(payload)) {
-      waiters.splice(waiters.indexOf(w), 1)
-      w.resolve(payload)
-    }
+    for (const w of [...waiters])
+      if (w.pred(payload)) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(payload)
+      }
   })
   return {
     items,

@@ -1,5 +1,16 @@
 import LanguageIcon from '@mui/icons-material/Language'
-import { BooleanField, BooleanInput, Create, Datagrid, DeleteButton, List, SimpleForm, TextField, TextInput, required } from 'react-admin'
+import {
+  BooleanField,
+  BooleanInput,
+  Create,
+  Datagrid,
+  DeleteButton,
+  List,
+  SimpleForm,
+  TextField,
+  TextInput,
+  required,
+} from 'react-admin'
 import { useCan, type AdminResource } from '@oo/admin/plugin-api'
 
 function DomainList() {
@@ -19,7 +30,11 @@ function DomainCreate() {
   return (
     <Create redirect="list" title="Add a domain">
       <SimpleForm defaultValues={{ isPrimary: false }}>
-        <TextInput source="host" validate={required()} helperText="e.g. shop.example.com (point its DNS at the engine)" />
+        <TextInput
+          source="host"
+          validate={required()}
+          helperText="e.g. shop.example.com (point its DNS at the engine)"
+        />
         <BooleanInput source="isPrimary" label="Primary domain" />
       </SimpleForm>
     </Create>
@@ -36,4 +51,3 @@ export const domains: AdminResource = {
   create: DomainCreate,
   recordRepresentation: 'host',
 }
-

@@ -1,5 +1,16 @@
 import WorkspacesIcon from '@mui/icons-material/Workspaces'
-import { Create, Datagrid, Edit, EditButton, List, SimpleForm, TextField, TextInput, required, useResourceDefinition } from 'react-admin'
+import {
+  Create,
+  Datagrid,
+  Edit,
+  EditButton,
+  List,
+  SimpleForm,
+  TextField,
+  TextInput,
+  required,
+  useResourceDefinition,
+} from 'react-admin'
 import type { AdminResource } from '@oo/admin/plugin-api'
 
 const slugHelp = 'lowercase letters, digits and dashes'
@@ -7,7 +18,10 @@ const slugHelp = 'lowercase letters, digits and dashes'
 function ProjectList() {
   const { hasEdit } = useResourceDefinition()
   return (
-    <List sort={{ field: 'name', order: 'ASC' }} filters={[<TextInput key="q" source="q" label="Search" alwaysOn />]}>
+    <List
+      sort={{ field: 'name', order: 'ASC' }}
+      filters={[<TextInput key="q" source="q" label="Search" alwaysOn />]}
+    >
       <Datagrid rowClick={hasEdit ? 'edit' : false} bulkActionButtons={false}>
         <TextField source="name" />
         <TextField source="slug" />
@@ -28,7 +42,11 @@ function ProjectForm() {
 
 function ProjectEdit() {
   return (
-    <Edit mutationMode="pessimistic" transform={({ name, slug }: { name: string; slug: string }) => ({ name, slug })} actions={false}>
+    <Edit
+      mutationMode="pessimistic"
+      transform={({ name, slug }: { name: string; slug: string }) => ({ name, slug })}
+      actions={false}
+    >
       <ProjectForm />
     </Edit>
   )
@@ -53,4 +71,3 @@ export const projects: AdminResource = {
   create: ProjectCreate,
   recordRepresentation: 'name',
 }
-

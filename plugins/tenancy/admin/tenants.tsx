@@ -2,8 +2,23 @@ import ApartmentIcon from '@mui/icons-material/Apartment'
 import Chip from '@mui/material/Chip'
 import Stack from '@mui/material/Stack'
 import {
-  ArrayInput, ChipField, Create, Datagrid, Edit, EditButton, List, SelectInput, Show, SimpleForm,
-  SimpleFormIterator, SimpleShowLayout, TextField, TextInput, required, useRecordContext, useResourceDefinition,
+  ArrayInput,
+  ChipField,
+  Create,
+  Datagrid,
+  Edit,
+  EditButton,
+  List,
+  SelectInput,
+  Show,
+  SimpleForm,
+  SimpleFormIterator,
+  SimpleShowLayout,
+  TextField,
+  TextInput,
+  required,
+  useRecordContext,
+  useResourceDefinition,
 } from 'react-admin'
 import { SUPER_ADMIN, type AdminResource } from '@oo/admin/plugin-api'
 import { THEME_CHOICES } from './choices.ts'
@@ -20,8 +35,10 @@ interface TenantRecord {
 function DomainsField(_props: { label?: string }) {
   const record = useRecordContext<TenantRecord>()
   return (
-    <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: "wrap" }}>
-      {record?.domains.map((d) => <Chip key={d} size="small" label={d} variant="outlined" />)}
+    <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap' }}>
+      {record?.domains.map((d) => (
+        <Chip key={d} size="small" label={d} variant="outlined" />
+      ))}
     </Stack>
   )
 }
@@ -29,7 +46,10 @@ function DomainsField(_props: { label?: string }) {
 function TenantList() {
   const { hasEdit } = useResourceDefinition()
   return (
-    <List sort={{ field: 'name', order: 'ASC' }} filters={[<TextInput key="q" source="q" label="Search" alwaysOn />]}>
+    <List
+      sort={{ field: 'name', order: 'ASC' }}
+      filters={[<TextInput key="q" source="q" label="Search" alwaysOn />]}
+    >
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <TextField source="name" />
         <TextField source="slug" />
@@ -59,7 +79,10 @@ function TenantShow() {
 
 function TenantEdit() {
   return (
-    <Edit mutationMode="pessimistic" transform={({ name, theme }: TenantRecord) => ({ name, theme })}>
+    <Edit
+      mutationMode="pessimistic"
+      transform={({ name, theme }: TenantRecord) => ({ name, theme })}
+    >
       <SimpleForm>
         <TextInput source="name" validate={required()} />
         <SelectInput source="theme" choices={THEME_CHOICES} validate={required()} />
@@ -81,11 +104,21 @@ function TenantCreate() {
     <Create
       title="New tenant"
       redirect="show"
-      transform={(d: TenantDraft) => ({ slug: d.slug, name: d.name, theme: d.theme || undefined, ownerEmail: d.ownerEmail || undefined, domains: (d.domains ?? []).map((x) => x.host) })}
+      transform={(d: TenantDraft) => ({
+        slug: d.slug,
+        name: d.name,
+        theme: d.theme || undefined,
+        ownerEmail: d.ownerEmail || undefined,
+        domains: (d.domains ?? []).map((x) => x.host),
+      })}
     >
       <SimpleForm defaultValues={{ domains: [{ host: '' }] }}>
         <TextInput source="name" validate={required()} />
-        <TextInput source="slug" validate={required()} helperText="lowercase letters, digits and dashes" />
+        <TextInput
+          source="slug"
+          validate={required()}
+          helperText="lowercase letters, digits and dashes"
+        />
         <ArrayInput source="domains" validate={required()}>
           <SimpleFormIterator inline disableReordering>
             <TextInput source="host" label="Host name" validate={required()} helperText={false} />

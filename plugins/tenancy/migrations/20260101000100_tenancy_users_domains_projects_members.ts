@@ -22,7 +22,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('host', 253).notNullable().unique()
     t.boolean('is_primary').notNullable().defaultTo(false)
   })
-  await knex.raw(`alter table tenant_domains add constraint tenant_domains_host_lower check (host = lower(host))`)
+  await knex.raw(
+    `alter table tenant_domains add constraint tenant_domains_host_lower check (host = lower(host))`,
+  )
 
   await createTenantTable(knex, 'projects', (t) => {
     t.string('slug', 63).notNullable()
@@ -35,7 +37,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('role', 16).notNullable()
     t.unique(['tenant_id', 'user_id'])
   })
-  await knex.raw(`alter table members add constraint members_role_check check (role in ('owner','admin','manager','staff','kitchen','readonly'))`)
+  await knex.raw(
+    `alter table members add constraint members_role_check check (role in ('owner','admin','manager','staff','kitchen','readonly'))`,
+  )
 
   await createTenantTable(knex, 'project_members', (t) => {
     t.uuid('project_id').notNullable().references('id').inTable('projects').onDelete('CASCADE')
@@ -74,15 +78,31 @@ export async function up(knex: Knex): Promise<void> {
     language sql stable security definer set search_path = public as $$
       select exists (select 1 from tenant_domains where host = lower(p_host))
     $$`)
-  for (const fn of ['oo_tenant_by_host(text)', 'oo_memberships_of(uuid)', 'oo_is_tenant_host(text)']) {
+  for (const fn of [
+    'oo_tenant_by_host(text)',
+    'oo_memberships_of(uuid)',
+    'oo_is_tenant_host(text)',
+  ]) {
     await knex.raw(`revoke all on function ${fn} from public`)
     await knex.raw(`grant execute on function ${fn} to oo_app`)
   }
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const fn of ['oo_tenant_by_host(text)', 'oo_memberships_of(uuid)', 'oo_is_tenant_host(text)']) await knex.raw(`drop function ${fn}`)
-  for (const table of ['tenant_provisioning', 'project_members', 'members', 'projects', 'tenant_domains', 'users']) {
+  for (const fn of [
+    'oo_tenant_by_host(text)',
+    'oo_memberships_of(uuid)',
+    'oo_is_tenant_host(text)',
+  ])
+    await knex.raw(`drop function ${fn}`)
+  for (const table of [
+    'tenant_provisioning',
+    'project_members',
+    'members',
+    'projects',
+    'tenant_domains',
+    'users',
+  ]) {
     await knex.schema.dropTable(table)
   }
   await knex.raw('alter table tenants drop column theme')

@@ -1,4 +1,10 @@
-import { applyListQuery, OoError, type ListQuery, type ScopedEventBus, type TenantDb } from '@oo/core'
+import {
+  applyListQuery,
+  OoError,
+  type ListQuery,
+  type ScopedEventBus,
+  type TenantDb,
+} from '@oo/core'
 import type { CreateDomainBody } from '../routes/schemas.js'
 import type { TenantDirectory } from './tenant-directory.js'
 
@@ -16,19 +22,31 @@ export class DomainService {
   readonly #directory: TenantDirectory
   readonly #events: ScopedEventBus
 
-  constructor({ db, tenantDirectory, eventBus }: { db: TenantDb; tenantDirectory: TenantDirectory; eventBus: ScopedEventBus }) {
+  constructor({
+    db,
+    tenantDirectory,
+    eventBus,
+  }: {
+    db: TenantDb
+    tenantDirectory: TenantDirectory
+    eventBus: ScopedEventBus
+  }) {
     this.#db = db
     this.#directory = tenantDirectory
     this.#events = eventBus
   }
 
-  list(query: ListQuery<{ id?: string | string[]; q?: string }>): Promise<{ rows: Domain[]; total: number }> {
+  list(
+    query: ListQuery<{ id?: string | string[]; q?: string }>,
+  ): Promise<{ rows: Domain[]; total: number }> {
     return this.#db.tx(async (trx) => {
       const base = trx('tenant_domains')
       if (query.filter.id) base.whereIn('id', ([] as string[]).concat(query.filter.id))
       if (query.filter.q) base.whereILike('host', `%${query.filter.q}%`)
       const [{ count }] = (await base.clone().count({ count: '*' })) as [{ count: string }]
-      const rows = await applyListQuery(base.select(SELECT), query, (f) => (f === 'isPrimary' ? 'is_primary' : f))
+      const rows = await applyListQuery(base.select(SELECT), query, (f) =>
+        f === 'isPrimary' ? 'is_primary' : f,
+      )
       return { rows: rows as Domain[], total: Number(count) }
     })
   }
@@ -48,7 +66,11 @@ export class DomainService {
         .insert({ tenant_id: this.#db.tenantId, host: body.host, is_primary: body.isPrimary })
         .returning(SELECT)
         .catch((err: { code?: string }) => {
-          throw err.code === '23505' ? new OoError('TENANCY_DOMAIN_TAKEN', 409, `${body.host} is already registered`, { field: 'host' }) : err
+          throw err.code === '23505'
+            ? new OoError('TENANCY_DOMAIN_TAKEN', 409, `${body.host} is already registered`, {
+                field: 'host',
+              })
+            : err
         })
       this.#events.emit('tenancy.domain.changed', { host: body.host, action: 'added' })
       return row as Domain

@@ -1,4 +1,10 @@
-import { applyListQuery, OoError, type ListQuery, type ScopedEventBus, type TenantDb } from '@oo/core'
+import {
+  applyListQuery,
+  OoError,
+  type ListQuery,
+  type ScopedEventBus,
+  type TenantDb,
+} from '@oo/core'
 import type { CreateMemberBody, UpdateMemberBody } from '../routes/schemas.js'
 import type { UserDirectory } from './user-directory.js'
 
@@ -10,7 +16,12 @@ export interface Member {
   role: string
 }
 
-const COLUMNS = { id: 'm.id', email: 'u.email', role: 'm.role', createdAt: 'm.created_at' } as Record<string, string>
+const COLUMNS = {
+  id: 'm.id',
+  email: 'u.email',
+  role: 'm.role',
+  createdAt: 'm.created_at',
+} as Record<string, string>
 
 /** The current tenant's members and their roles. */
 export class MemberService {
@@ -18,26 +29,43 @@ export class MemberService {
   readonly #users: UserDirectory
   readonly #events: ScopedEventBus
 
-  constructor({ db, userDirectory, eventBus }: { db: TenantDb; userDirectory: UserDirectory; eventBus: ScopedEventBus }) {
+  constructor({
+    db,
+    userDirectory,
+    eventBus,
+  }: {
+    db: TenantDb
+    userDirectory: UserDirectory
+    eventBus: ScopedEventBus
+  }) {
     this.#db = db
     this.#users = userDirectory
     this.#events = eventBus
   }
 
-  list(query: ListQuery<{ id?: string | string[]; q?: string }>): Promise<{ rows: Member[]; total: number }> {
+  list(
+    query: ListQuery<{ id?: string | string[]; q?: string }>,
+  ): Promise<{ rows: Member[]; total: number }> {
     return this.#db.tx(async (trx) => {
       const base = trx('members as m').join('users as u', 'u.id', 'm.user_id')
       if (query.filter.id) base.whereIn('m.id', ([] as string[]).concat(query.filter.id))
       if (query.filter.q) base.whereILike('u.email', `%${query.filter.q}%`)
       const [{ count }] = (await base.clone().count({ count: '*' })) as [{ count: string }]
-      const rows = await applyListQuery(base.select('m.id', 'm.user_id as userId', 'u.email', 'u.name', 'm.role'), query, (f) => COLUMNS[f] ?? 'm.id')
+      const rows = await applyListQuery(
+        base.select('m.id', 'm.user_id as userId', 'u.email', 'u.name', 'm.role'),
+        query,
+        (f) => COLUMNS[f] ?? 'm.id',
+      )
       return { rows: rows as Member[], total: Number(count) }
     })
   }
 
   get(id: string): Promise<Member> {
     return this.#db.tx(async (trx) => {
-      const row = await trx('members as m').join('users as u', 'u.id', 'm.user_id').where('m.id', id).first('m.id', 'm.user_id as userId', 'u.email', 'u.name', 'm.role')
+      const row = await trx('members as m')
+        .join('users as u', 'u.id', 'm.user_id')
+        .where('m.id', id)
+        .first('m.id', 'm.user_id as userId', 'u.email', 'u.name', 'm.role')
       if (!row) throw new OoError('TENANCY_MEMBER_NOT_FOUND', 404, `Member ${id} not found`)
       return row as Member
     })
@@ -46,9 +74,16 @@ export class MemberService {
   async add(body: CreateMemberBody): Promise<Member> {
     const user = await this.#users.invite(body.email)
     const id = await this.#db.tx(async (trx) => {
-      const [row] = await trx('members').insert({ tenant_id: this.#db.tenantId, user_id: user.id, role: body.role }).returning('id').catch((err: { code?: string }) => {
-        throw err.code === '23505' ? new OoError('TENANCY_ALREADY_MEMBER', 409, `${body.email} is already a member`, { field: 'email' }) : err
-      })
+      const [row] = await trx('members')
+        .insert({ tenant_id: this.#db.tenantId, user_id: user.id, role: body.role })
+        .returning('id')
+        .catch((err: { code?: string }) => {
+          throw err.code === '23505'
+            ? new OoError('TENANCY_ALREADY_MEMBER', 409, `${body.email} is already a member`, {
+                field: 'email',
+              })
+            : err
+        })
       this.#events.emit('tenancy.member.changed', { userId: user.id, role: body.role })
       return (row as { id: string }).id
     })
@@ -78,7 +113,17 @@ export class MemberService {
   }
 }
 
-async function assertAnotherOwner(trx: import('knex').Knex.Transaction, exceptId: string): Promise<void> {
-  const others = await trx('members').where({ role: 'owner' }).whereNot({ id: exceptId }).count({ n: '*' }).first()
-  if (Number(others?.n ?? 0) === 0) throw new OoError('TENANCY_LAST_OWNER', 409, 'A tenant keeps at least one owner', { field: 'role' })
+async function assertAnotherOwner(
+  trx: import('knex').Knex.Transaction,
+  exceptId: string,
+): Promise<void> {
+  const others = await trx('members')
+    .where({ role: 'owner' })
+    .whereNot({ id: exceptId })
+    .count({ n: '*' })
+    .first()
+  if (Number(others?.n ?? 0) === 0)
+    throw new OoError('TENANCY_LAST_OWNER', 409, 'A tenant keeps at least one owner', {
+      field: 'role',
+    })
 }

@@ -10,7 +10,11 @@ export interface ProjectMember {
 }
 
 const SELECT = ['pm.id', 'pm.project_id as projectId', 'pm.user_id as userId', 'u.email', 'u.name']
-const COLUMNS: Record<string, string> = { id: 'pm.id', email: 'u.email', projectId: 'pm.project_id' }
+const COLUMNS: Record<string, string> = {
+  id: 'pm.id',
+  email: 'u.email',
+  projectId: 'pm.project_id',
+}
 
 /** Who belongs to which project (team) of the current tenant; only tenant members can join. */
 export class ProjectMemberService {
@@ -20,7 +24,9 @@ export class ProjectMemberService {
     this.#db = db
   }
 
-  list(query: ListQuery<{ id?: string | string[]; projectId?: string; userId?: string }>): Promise<{ rows: ProjectMember[]; total: number }> {
+  list(
+    query: ListQuery<{ id?: string | string[]; projectId?: string; userId?: string }>,
+  ): Promise<{ rows: ProjectMember[]; total: number }> {
     return this.#db.tx(async (trx) => {
       const base = trx('project_members as pm').join('users as u', 'u.id', 'pm.user_id')
       if (query.filter.id) base.whereIn('pm.id', ([] as string[]).concat(query.filter.id))
@@ -34,8 +40,12 @@ export class ProjectMemberService {
 
   get(id: string): Promise<ProjectMember> {
     return this.#db.tx(async (trx) => {
-      const row = await trx('project_members as pm').join('users as u', 'u.id', 'pm.user_id').where('pm.id', id).first(SELECT)
-      if (!row) throw new OoError('TENANCY_PROJECT_MEMBER_NOT_FOUND', 404, `Project member ${id} not found`)
+      const row = await trx('project_members as pm')
+        .join('users as u', 'u.id', 'pm.user_id')
+        .where('pm.id', id)
+        .first(SELECT)
+      if (!row)
+        throw new OoError('TENANCY_PROJECT_MEMBER_NOT_FOUND', 404, `Project member ${id} not found`)
       return row as ProjectMember
     })
   }
@@ -43,16 +53,28 @@ export class ProjectMemberService {
   async add(body: CreateProjectMemberBody): Promise<ProjectMember> {
     const id = await this.#db.tx(async (trx) => {
       if (!(await trx('projects').where({ id: body.projectId }).first('id'))) {
-        throw new OoError('TENANCY_PROJECT_NOT_FOUND', 404, `Project ${body.projectId} not found`, { field: 'projectId' })
+        throw new OoError('TENANCY_PROJECT_NOT_FOUND', 404, `Project ${body.projectId} not found`, {
+          field: 'projectId',
+        })
       }
       // RLS confines this to the current tenant: someone from another tenant is "not a member".
       const member = await trx('members').where({ user_id: body.userId }).first('user_id')
-      if (!member) throw new OoError('TENANCY_NOT_A_MEMBER', 422, 'Only members of this tenant can join its projects', { field: 'userId' })
+      if (!member)
+        throw new OoError(
+          'TENANCY_NOT_A_MEMBER',
+          422,
+          'Only members of this tenant can join its projects',
+          { field: 'userId' },
+        )
       const [row] = await trx('project_members')
         .insert({ tenant_id: this.#db.tenantId, project_id: body.projectId, user_id: body.userId })
         .returning('id')
         .catch((err: { code?: string }) => {
-          throw err.code === '23505' ? new OoError('TENANCY_ALREADY_IN_PROJECT', 409, 'Already in this project', { field: 'userId' }) : err
+          throw err.code === '23505'
+            ? new OoError('TENANCY_ALREADY_IN_PROJECT', 409, 'Already in this project', {
+                field: 'userId',
+              })
+            : err
         })
       return (row as { id: string }).id
     })

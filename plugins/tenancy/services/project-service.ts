@@ -15,7 +15,9 @@ export class ProjectService {
     this.#db = db
   }
 
-  list(query: ListQuery<{ id?: string | string[]; q?: string }>): Promise<{ rows: Project[]; total: number }> {
+  list(
+    query: ListQuery<{ id?: string | string[]; q?: string }>,
+  ): Promise<{ rows: Project[]; total: number }> {
     return this.#db.tx(async (trx) => {
       const base = trx('projects')
       if (query.filter.id) base.whereIn('id', ([] as string[]).concat(query.filter.id))
@@ -36,14 +38,21 @@ export class ProjectService {
 
   create(body: CreateProjectBody): Promise<Project> {
     return this.#db.tx(async (trx) => {
-      const [row] = await trx('projects').insert({ tenant_id: this.#db.tenantId, ...body }).returning(['id', 'slug', 'name']).catch(slugTaken)
+      const [row] = await trx('projects')
+        .insert({ tenant_id: this.#db.tenantId, ...body })
+        .returning(['id', 'slug', 'name'])
+        .catch(slugTaken)
       return row as Project
     })
   }
 
   update(id: string, body: UpdateProjectBody): Promise<Project> {
     return this.#db.tx(async (trx) => {
-      const [row] = await trx('projects').where({ id }).update({ ...body, updated_at: trx.fn.now() }).returning(['id', 'slug', 'name']).catch(slugTaken)
+      const [row] = await trx('projects')
+        .where({ id })
+        .update({ ...body, updated_at: trx.fn.now() })
+        .returning(['id', 'slug', 'name'])
+        .catch(slugTaken)
       if (!row) throw new OoError('TENANCY_PROJECT_NOT_FOUND', 404, `Project ${id} not found`)
       return row as Project
     })
@@ -57,6 +66,9 @@ export class ProjectService {
 }
 
 function slugTaken(err: { code?: string }): never {
-  if (err.code === '23505') throw new OoError('TENANCY_PROJECT_SLUG_TAKEN', 409, 'A project with this slug exists', { field: 'slug' })
+  if (err.code === '23505')
+    throw new OoError('TENANCY_PROJECT_SLUG_TAKEN', 409, 'A project with this slug exists', {
+      field: 'slug',
+    })
   throw err
 }

@@ -34,7 +34,17 @@ export class ProvisioningService {
   readonly #users: UserDirectory
   readonly #logger: Logger
 
-  constructor({ database, scopes, userDirectory, logger }: { database: Database; scopes: ScopeRunner; userDirectory: UserDirectory; logger: Logger }) {
+  constructor({
+    database,
+    scopes,
+    userDirectory,
+    logger,
+  }: {
+    database: Database
+    scopes: ScopeRunner
+    userDirectory: UserDirectory
+    logger: Logger
+  }) {
     this.#database = database
     this.#scopes = scopes
     this.#users = userDirectory
@@ -44,7 +54,11 @@ export class ProvisioningService {
   async provision(request: ProvisionRequest): Promise<ProvisionResult> {
     const knex = this.#database.app
     const claimed = await knex('tenant_provisioning')
-      .insert({ operation_id: request.operationId, status: 'PENDING', request: JSON.stringify(request) })
+      .insert({
+        operation_id: request.operationId,
+        status: 'PENDING',
+        request: JSON.stringify(request),
+      })
       .onConflict('operation_id')
       .ignore()
       .returning('operation_id')
@@ -57,16 +71,29 @@ export class ProvisioningService {
         name: 'create tenant',
         run: async () => {
           const [row] = await knex('tenants')
-            .insert({ slug: request.slug, name: request.name, theme: request.theme ?? 'mono-luxe', status: 'PENDING' })
+            .insert({
+              slug: request.slug,
+              name: request.name,
+              theme: request.theme ?? 'mono-luxe',
+              status: 'PENDING',
+            })
             .returning('id')
             .catch((err: { code?: string }) => {
-              throw err.code === '23505' ? new OoError('TENANCY_SLUG_TAKEN', 409, `Tenant slug "${request.slug}" is taken`, { field: 'slug' }) : err
+              throw err.code === '23505'
+                ? new OoError('TENANCY_SLUG_TAKEN', 409, `Tenant slug "${request.slug}" is taken`, {
+                    field: 'slug',
+                  })
+                : err
             })
           tenantId = (row as { id: string }).id
-          await knex('tenant_provisioning').where({ operation_id: request.operationId }).update({ tenant_id: tenantId })
+          await knex('tenant_provisioning')
+            .where({ operation_id: request.operationId })
+            .update({ tenant_id: tenantId })
         },
         compensate: async () => {
-          await knex('tenants').where({ id: tenantId }).update({ status: 'FAILED', slug: `failed-${tenantId}` })
+          await knex('tenants')
+            .where({ id: tenantId })
+            .update({ status: 'FAILED', slug: `failed-${tenantId}` })
         },
       },
       {
@@ -75,33 +102,67 @@ export class ProvisioningService {
           // Resolved before the transaction: on the embedded database a second query outside
           // the open transaction would wait for its single connection forever.
           const owner = request.owner
-? await this.#users.invite(request.owner.email, request.owner.name) : null
-          await this.#scopes.run(tenantId, (scope) => scope.cradle.db.tx(async (trx) => {
-          for (const [i, host] of request.domains.entries()) {
-            await trx('tenant_domains').insert({ tenant_id: tenantId, host: host.toLowerCase(), is_primary: i === 0 }).catch((err: { code?: string }) => {
-              throw err.code === '23505' ? new OoError('TENANCY_DOMAIN_TAKEN', 409, `Domain ${host} belongs to another tenant`, { field: 'domains' }) : err
-            })
-          }
-          const [project] = await trx('projects').insert({ tenant_id: tenantId, slug: 'main', name: 'Main' }).returning('id')
-          if (owner) {
-            await trx('members').insert({ tenant_id: tenantId, user_id: owner.id, role: 'owner' })
-            await trx('project_members').insert({ tenant_id: tenantId, project_id: (project as { id: string }).id, user_id: owner.id })
-          }
-          }))
+            ? await this.#users.invite(request.owner.email, request.owner.name)
+            : null
+          await this.#scopes.run(tenantId, (scope) =>
+            scope.cradle.db.tx(async (trx) => {
+              for (const [i, host] of request.domains.entries()) {
+                await trx('tenant_domains')
+                  .insert({ tenant_id: tenantId, host: host.toLowerCase(), is_primary: i === 0 })
+                  .catch((err: { code?: string }) => {
+                    throw err.code === '23505'
+                      ? new OoError(
+                          'TENANCY_DOMAIN_TAKEN',
+                          409,
+                          `Domain ${host} belongs to another tenant`,
+                          { field: 'domains' },
+                        )
+                      : err
+                  })
+              }
+              const [project] = await trx('projects')
+                .insert({ tenant_id: tenantId, slug: 'main', name: 'Main' })
+                .returning('id')
+              if (owner) {
+                await trx('members').insert({
+                  tenant_id: tenantId,
+                  user_id: owner.id,
+                  role: 'owner',
+                })
+                await trx('project_members').insert({
+                  tenant_id: tenantId,
+                  project_id: (project as { id: string }).id,
+                  user_id: owner.id,
+                })
+              }
+            }),
+          )
         },
-        compensate: () => this.#scopes.run(tenantId, (scope) => scope.cradle.db.tx(async (trx) => {
-          for (const table of ['project_members', 'members', 'projects', 'tenant_domains']) await trx(table).delete()
-        })),
+        compensate: () =>
+          this.#scopes.run(tenantId, (scope) =>
+            scope.cradle.db.tx(async (trx) => {
+              for (const table of ['project_members', 'members', 'projects', 'tenant_domains'])
+                await trx(table).delete()
+            }),
+          ),
       },
       {
         name: 'commit',
-        run: () => this.#scopes.run(tenantId, async (scope) => {
-          await scope.cradle.db.tx(async (trx) => {
-            await trx('tenants').where({ id: tenantId }).update({ status: 'COMMITTED', updated_at: trx.fn.now() })
-            await trx('tenant_provisioning').where({ operation_id: request.operationId }).update({ status: 'COMMITTED', updated_at: trx.fn.now() })
-            scope.cradle.eventBus.emit('tenancy.tenant.created', { tenantId: tenantId!, slug: request.slug })
-          })
-        }),
+        run: () =>
+          this.#scopes.run(tenantId, async (scope) => {
+            await scope.cradle.db.tx(async (trx) => {
+              await trx('tenants')
+                .where({ id: tenantId })
+                .update({ status: 'COMMITTED', updated_at: trx.fn.now() })
+              await trx('tenant_provisioning')
+                .where({ operation_id: request.operationId })
+                .update({ status: 'COMMITTED', updated_at: trx.fn.now() })
+              scope.cradle.eventBus.emit('tenancy.tenant.created', {
+                tenantId: tenantId!,
+                slug: request.slug,
+              })
+            })
+          }),
         compensate: async () => undefined,
       },
     ]
@@ -112,7 +173,11 @@ export class ProvisioningService {
       }
     } catch (err) {
       for (const step of done.reverse()) {
-        await step.compensate().catch((cause: unknown) => this.#logger.error({ err: cause, step: step.name }, 'compensation failed'))
+        await step
+          .compensate()
+          .catch((cause: unknown) =>
+            this.#logger.error({ err: cause, step: step.name }, 'compensation failed'),
+          )
       }
       await knex('tenant_provisioning')
         .where({ operation_id: request.operationId })
@@ -123,8 +188,21 @@ export class ProvisioningService {
   }
 
   async result(operationId: string): Promise<ProvisionResult> {
-    const row = await this.#database.app('tenant_provisioning').where({ operation_id: operationId }).first()
-    if (!row) throw new OoError('TENANCY_OPERATION_NOT_FOUND', 404, `No provisioning operation ${operationId}`)
-    return { operationId, status: row.status, tenantId: row.tenant_id, error: row.error ?? undefined }
+    const row = await this.#database
+      .app('tenant_provisioning')
+      .where({ operation_id: operationId })
+      .first()
+    if (!row)
+      throw new OoError(
+        'TENANCY_OPERATION_NOT_FOUND',
+        404,
+        `No provisioning operation ${operationId}`,
+      )
+    return {
+      operationId,
+      status: row.status,
+      tenantId: row.tenant_id,
+      error: row.error ?? undefined,
+    }
   }
 }

@@ -1,4 +1,12 @@
-import { OoError, TENANT_ROLES, type Database, type Principal, type Tenant, type TenantResolver, type TenantRole } from '@oo/core'
+import {
+  OoError,
+  TENANT_ROLES,
+  type Database,
+  type Principal,
+  type Tenant,
+  type TenantResolver,
+  type TenantRole,
+} from '@oo/core'
 import type { TenancyOptions } from '../config.js'
 import type { UserDirectory } from './user-directory.js'
 
@@ -14,7 +22,15 @@ export class TenantDirectory implements TenantResolver {
   readonly #options: TenancyOptions
   readonly #hostCache = new Map<string, { tenant: Tenant | null; until: number }>()
 
-  constructor({ database, userDirectory, tenancyOptions }: { database: Database; userDirectory: UserDirectory; tenancyOptions: TenancyOptions }) {
+  constructor({
+    database,
+    userDirectory,
+    tenancyOptions,
+  }: {
+    database: Database
+    userDirectory: UserDirectory
+    tenancyOptions: TenancyOptions
+  }) {
     this.#database = database
     this.#users = userDirectory
     this.#options = tenancyOptions
@@ -24,7 +40,10 @@ export class TenantDirectory implements TenantResolver {
     const key = host.toLowerCase()
     const cached = this.#hostCache.get(key)
     if (cached && cached.until > Date.now()) return cached.tenant
-    const { rows } = await this.#database.app.raw('select id, slug, name from oo_tenant_by_host(?)', [key])
+    const { rows } = await this.#database.app.raw(
+      'select id, slug, name from oo_tenant_by_host(?)',
+      [key],
+    )
     const tenant = (rows[0] as Tenant | undefined) ?? null
     if (this.#options.hostCacheMs > 0) {
       if (this.#hostCache.size > 10_000) this.#hostCache.clear()
@@ -39,7 +58,12 @@ export class TenantDirectory implements TenantResolver {
 
   async byId(id: string): Promise<Tenant | null> {
     if (!UUID.test(id)) return null
-    return ((await this.#database.app('tenants').where({ id, status: 'COMMITTED' }).first(['id', 'slug', 'name'])) as Tenant) ?? null
+    return (
+      ((await this.#database
+        .app('tenants')
+        .where({ id, status: 'COMMITTED' })
+        .first(['id', 'slug', 'name'])) as Tenant) ?? null
+    )
   }
 
   async isKnownHost(host: string): Promise<boolean> {
@@ -48,27 +72,48 @@ export class TenantDirectory implements TenantResolver {
 
   isSuperAdmin(principal: Principal | undefined): boolean {
     if (!principal || principal.kind !== 'user') return false
-    return principal.superAdmin || (!!principal.email && this.#options.superAdmins.includes(principal.email.toLowerCase()))
+    return (
+      principal.superAdmin ||
+      (!!principal.email && this.#options.superAdmins.includes(principal.email.toLowerCase()))
+    )
   }
 
-  async resolve(input: { host: string; tenantHeader?: string; principal?: Principal }): Promise<{ tenant: Tenant; role?: TenantRole } | null> {
+  async resolve(input: {
+    host: string
+    tenantHeader?: string
+    principal?: Principal
+  }): Promise<{ tenant: Tenant; role?: TenantRole } | null> {
     const { principal, tenantHeader } = input
     const fromHost = input.host ? await this.findByHost(input.host) : null
     if (tenantHeader !== undefined) {
       if (fromHost && fromHost.id !== tenantHeader && fromHost.slug !== tenantHeader) {
-        throw new OoError('TENANCY_TENANT_MISMATCH', 403, `X-Tenant-ID does not match the tenant of ${input.host}`, { field: 'X-Tenant-ID' })
+        throw new OoError(
+          'TENANCY_TENANT_MISMATCH',
+          403,
+          `X-Tenant-ID does not match the tenant of ${input.host}`,
+          { field: 'X-Tenant-ID' },
+        )
       }
       const tenant = fromHost ?? (UUID.test(tenantHeader) ? await this.byId(tenantHeader) : null)
       const role = tenant ? await this.roleIn(tenant.id, principal) : undefined
       // Same answer whether the tenant exists or not: the header must not probe for tenants.
       if (!tenant || (!role && principal?.tenantId !== tenant.id)) {
-        throw new OoError('TENANCY_NOT_A_MEMBER', 403, 'You are not a member of the tenant named by X-Tenant-ID', { field: 'X-Tenant-ID' })
+        throw new OoError(
+          'TENANCY_NOT_A_MEMBER',
+          403,
+          'You are not a member of the tenant named by X-Tenant-ID',
+          { field: 'X-Tenant-ID' },
+        )
       }
       return { tenant, role }
     }
     if (fromHost) {
       if (principal?.tenantId && principal.tenantId !== fromHost.id) {
-        throw new OoError('TENANCY_TOKEN_TENANT_MISMATCH', 403, 'This token belongs to another shop')
+        throw new OoError(
+          'TENANCY_TOKEN_TENANT_MISMATCH',
+          403,
+          'This token belongs to another shop',
+        )
       }
       return { tenant: fromHost, role: await this.roleIn(fromHost.id, principal) }
     }
@@ -85,13 +130,19 @@ export class TenantDirectory implements TenantResolver {
   }
 
   /** The caller's role in a tenant: super-admins act as owner; IdP-claimed roles apply too. */
-  async roleIn(tenantId: string, principal: Principal | undefined): Promise<TenantRole | undefined> {
+  async roleIn(
+    tenantId: string,
+    principal: Principal | undefined,
+  ): Promise<TenantRole | undefined> {
     if (!principal || principal.kind !== 'user') return undefined
     if (this.isSuperAdmin(principal)) return 'owner'
     const claimed = principal.claimedRoles?.[tenantId]
-    const membership = (await this.#users.memberships(principal.id)).find((m) => m.tenantId === tenantId)
+    const membership = (await this.#users.memberships(principal.id)).find(
+      (m) => m.tenantId === tenantId,
+    )
     const role = membership?.role as TenantRole | undefined
-    if (claimed && role) return TENANT_ROLES.indexOf(claimed) < TENANT_ROLES.indexOf(role) ? claimed : role
+    if (claimed && role)
+      return TENANT_ROLES.indexOf(claimed) < TENANT_ROLES.indexOf(role) ? claimed : role
     return role ?? claimed
   }
 }

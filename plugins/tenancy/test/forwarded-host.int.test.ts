@@ -12,15 +12,26 @@ describe('tenant resolution behind a proxy', () => {
     const direct = await createTestApp({ plugins: [tenancy()] })
     apps.push(direct)
     const shop = await direct.seedTenant('direct')
-    const res = await direct.http.get('/api/v1/store/tenant').set('Host', 'evil.test').set('X-Forwarded-Host', shop.host).expect(404)
+    const res = await direct.http
+      .get('/api/v1/store/tenant')
+      .set('Host', 'evil.test')
+      .set('X-Forwarded-Host', shop.host)
+      .expect(404)
     expect(res.body.error.code).toBe('OO_TENANT_REQUIRED')
   })
 
   it('honours X-Forwarded-Host from a trusted proxy', async () => {
-    const proxied = await createTestApp({ plugins: [tenancy()], config: { http: { trustProxy: true } } })
+    const proxied = await createTestApp({
+      plugins: [tenancy()],
+      config: { http: { trustProxy: true } },
+    })
     apps.push(proxied)
     const shop = await proxied.seedTenant('proxied')
-    const res = await proxied.http.get('/api/v1/store/tenant').set('Host', 'internal:3000').set('X-Forwarded-Host', shop.host).expect(200)
+    const res = await proxied.http
+      .get('/api/v1/store/tenant')
+      .set('Host', 'internal:3000')
+      .set('X-Forwarded-Host', shop.host)
+      .expect(200)
     expect(res.body.slug).toBe('proxied')
   })
 })

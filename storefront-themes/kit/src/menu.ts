@@ -19,7 +19,9 @@ let category = ''
 let query = ''
 
 function productCard(p: StoreProduct): HTMLElement {
-  const card = ($<HTMLTemplateElement>('#oo-product-card').content.firstElementChild!.cloneNode(true)) as HTMLElement
+  const card = $<HTMLTemplateElement>('#oo-product-card').content.firstElementChild!.cloneNode(
+    true,
+  ) as HTMLElement
   card.dataset.productId = p.id
   const image = p.images[0]
   const img = card.querySelector<HTMLImageElement>('[data-image]')!
@@ -29,18 +31,29 @@ function productCard(p: StoreProduct): HTMLElement {
     img.width = image.width
     img.height = image.height
     const captured = card.querySelector<HTMLElement>('[data-captured]')!
-    if (image.capturedAt) captured.textContent = `Photographed ${new Date(image.capturedAt).toLocaleString()}`
+    if (image.capturedAt)
+      captured.textContent = `Photographed ${new Date(image.capturedAt).toLocaleString()}`
   } else {
     img.remove()
   }
   card.querySelector('[data-name]')!.textContent = p.name
   card.querySelector('[data-description]')!.textContent = p.description
-  card.querySelector('[data-price]')!.textContent = `${formatPrice(p.price.amountMinor, p.price.currency)} / ${p.unit}`
-  const origin = [p.origin.farm ?? p.farmer?.name, p.origin.location, p.origin.harvestDate && `harvested ${p.origin.harvestDate}`].filter(Boolean)
+  card.querySelector('[data-price]')!.textContent =
+    `${formatPrice(p.price.amountMinor, p.price.currency)} / ${p.unit}`
+  const origin = [
+    p.origin.farm ?? p.farmer?.name,
+    p.origin.location,
+    p.origin.harvestDate && `harvested ${p.origin.harvestDate}`,
+  ].filter(Boolean)
   card.querySelector('[data-origin]')!.textContent = origin.join(' · ')
   renderStock(card, p.stockQty)
   card.querySelector('[data-add]')!.addEventListener('click', () => {
-    addToCart({ productId: p.id, name: p.name, unitPriceMinor: p.price.amountMinor, currency: p.price.currency })
+    addToCart({
+      productId: p.id,
+      name: p.name,
+      unitPriceMinor: p.price.amountMinor,
+      currency: p.price.currency,
+    })
     renderCart()
   })
   return card
@@ -96,7 +109,9 @@ function renderCart(): void {
 
 // crypto.randomUUID exists only in secure contexts; shops on plain http (local demos) have not.
 function randomKey(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('')
 }
 
 async function checkout(form: HTMLFormElement): Promise<void> {
@@ -110,7 +125,13 @@ async function checkout(form: HTMLFormElement): Promise<void> {
   try {
     const phone = String(data.get('phone') ?? '').trim()
     const result = await storeApi.checkout(
-      { items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })), customer: { pickupName: String(data.get('pickupName') ?? '').trim(), ...(phone ? { phone } : {}) } },
+      {
+        items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+        customer: {
+          pickupName: String(data.get('pickupName') ?? '').trim(),
+          ...(phone ? { phone } : {}),
+        },
+      },
       key,
     )
     sessionStorage.removeItem('oo.checkout.key')
@@ -119,7 +140,8 @@ async function checkout(form: HTMLFormElement): Promise<void> {
     location.assign(`/order#${result.order.id}`)
   } catch (err) {
     sessionStorage.removeItem('oo.checkout.key')
-    error.textContent = err instanceof StoreApiError ? err.message : 'Checkout failed: please try again'
+    error.textContent =
+      err instanceof StoreApiError ? err.message : 'Checkout failed: please try again'
   }
 }
 
@@ -153,7 +175,9 @@ export async function startMenu(): Promise<void> {
     chip.setAttribute('aria-pressed', String(c.slug === category))
     chip.addEventListener('click', () => {
       category = c.slug
-      nav.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b === chip)))
+      nav
+        .querySelectorAll('button')
+        .forEach((b) => b.setAttribute('aria-pressed', String(b === chip)))
       void loadProducts()
     })
     nav.append(chip)

@@ -21,7 +21,14 @@ function showStatus(status: string): void {
   const reached = STEPS.indexOf(status as (typeof STEPS)[number])
   document.querySelectorAll<HTMLElement>('[data-step]').forEach((el) => {
     const index = STEPS.indexOf(el.dataset.step as (typeof STEPS)[number])
-    el.dataset.state = status === 'cancelled' ? 'cancelled' : index < reached ? 'done' : index === reached ? 'current' : 'todo'
+    el.dataset.state =
+      status === 'cancelled'
+        ? 'cancelled'
+        : index < reached
+          ? 'done'
+          : index === reached
+            ? 'current'
+            : 'todo'
   })
 }
 
@@ -29,7 +36,8 @@ export async function startOrderPage(): Promise<void> {
   const orderId = decodeURIComponent(location.hash.slice(1))
   const token = sessionStorage.getItem(`oo.order.${orderId}`)
   if (!orderId || !token) {
-    $('#oo-order-status').textContent = 'This order can only be followed from the browser that placed it.'
+    $('#oo-order-status').textContent =
+      'This order can only be followed from the browser that placed it.'
     return
   }
   const tenant = await storeApi.tenant()

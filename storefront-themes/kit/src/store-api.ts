@@ -30,7 +30,12 @@ export interface StoreProduct {
   category: { slug: string; name: string } | null
   tags: string[]
   farmer: { name: string } | null
-  origin: { farm: string | null; location: string | null; harvestDate: string | null; lotCode: string | null }
+  origin: {
+    farm: string | null
+    location: string | null
+    harvestDate: string | null
+    lotCode: string | null
+  }
   images: StoreImage[]
 }
 
@@ -67,7 +72,10 @@ export class StoreApiError extends Error {
   readonly field?: string
   readonly status: number
 
-  constructor(status: number, body: { error?: { code?: string; message?: string; field?: string } }) {
+  constructor(
+    status: number,
+    body: { error?: { code?: string; message?: string; field?: string } },
+  ) {
     super(body.error?.message ?? `Request failed (${status})`)
     this.status = status
     this.code = body.error?.code ?? 'UNKNOWN'
@@ -78,7 +86,10 @@ export class StoreApiError extends Error {
 const BASE = '/api/v1/store'
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${BASE}${path}`, { ...init, headers: { accept: 'application/json', ...init.headers } })
+  const res = await fetch(`${BASE}${path}`, {
+    ...init,
+    headers: { accept: 'application/json', ...init.headers },
+  })
   const body = res.status === 204 ? undefined : await res.json().catch(() => ({}))
   if (!res.ok) throw new StoreApiError(res.status, body ?? {})
   return body as T
@@ -90,16 +101,30 @@ export const storeApi = {
     const params = new URLSearchParams({ perPage: '100' })
     if (query.category) params.set('category', query.category)
     if (query.q) params.set('q', query.q)
-    return call<StoreProduct[] | { items: StoreProduct[] }>(`/products?${params}`).then((r) => (Array.isArray(r) ? r : r.items))
+    return call<StoreProduct[] | { items: StoreProduct[] }>(`/products?${params}`).then((r) =>
+      Array.isArray(r) ? r : r.items,
+    )
   },
-  categories: () => call<StoreCategory[] | { items: StoreCategory[] }>('/categories').then((r) => (Array.isArray(r) ? r : r.items)),
-  checkout: (body: { items: { productId: string; quantity: number }[]; customer: { pickupName: string; phone?: string } }, idempotencyKey: string) =>
+  categories: () =>
+    call<StoreCategory[] | { items: StoreCategory[] }>('/categories').then((r) =>
+      Array.isArray(r) ? r : r.items,
+    ),
+  checkout: (
+    body: {
+      items: { productId: string; quantity: number }[]
+      customer: { pickupName: string; phone?: string }
+    },
+    idempotencyKey: string,
+  ) =>
     call<CheckoutResult>('/checkout', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify(body),
     }),
-  order: (id: string, token: string) => call<CustomerOrder>(`/orders/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` } }),
+  order: (id: string, token: string) =>
+    call<CustomerOrder>(`/orders/${encodeURIComponent(id)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    }),
 }
 
 export function formatPrice(amountMinor: number, currency: string): string {
