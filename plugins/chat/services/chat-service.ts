@@ -98,14 +98,12 @@ export class ChatService {
         Math.max(0, active.length - this.#limits.maxActiveSessions(this.tenantId) + 1),
       )
       if (closed.length) {
-        await trx('chat_sessions')
-          .whereIn('id', closed)
-          .update({
-            status: 'closed',
-            close_reason: 'replaced',
-            closed_at: trx.fn.now(),
-            updated_at: trx.fn.now(),
-          })
+        await trx('chat_sessions').whereIn('id', closed).update({
+          status: 'closed',
+          close_reason: 'replaced',
+          closed_at: trx.fn.now(),
+          updated_at: trx.fn.now(),
+        })
       }
       const [row] = await trx('chat_sessions')
         .insert({ tenant_id: this.tenantId, project_id: projectId, participant_id: who })

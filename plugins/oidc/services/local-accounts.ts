@@ -161,14 +161,12 @@ export class LocalAccounts {
     minutes: number,
   ): Promise<string> {
     const token = randomBytes(32).toString('base64url')
-    await this.#database
-      .app('oidc_account_tokens')
-      .insert({
-        token_hash: sha256(token),
-        account_id: accountId,
-        purpose,
-        expires_at: new Date(Date.now() + minutes * 60_000),
-      })
+    await this.#database.app('oidc_account_tokens').insert({
+      token_hash: sha256(token),
+      account_id: accountId,
+      purpose,
+      expires_at: new Date(Date.now() + minutes * 60_000),
+    })
     return token
   }
 

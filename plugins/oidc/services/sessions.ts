@@ -48,16 +48,14 @@ export class SessionStore {
       idToken,
       expiresAt: new Date(Date.now() + this.#ttl * 1000),
     }
-    await this.#database
-      .app('oidc_sessions')
-      .insert({
-        id_hash: sha256(cookie),
-        principal: JSON.stringify(principal),
-        csrf: session.csrf,
-        issuer,
-        id_token: idToken,
-        expires_at: session.expiresAt,
-      })
+    await this.#database.app('oidc_sessions').insert({
+      id_hash: sha256(cookie),
+      principal: JSON.stringify(principal),
+      csrf: session.csrf,
+      issuer,
+      id_token: idToken,
+      expires_at: session.expiresAt,
+    })
     return { cookie, session }
   }
 
@@ -90,14 +88,12 @@ export class SessionStore {
 
   /** PKCE verifier, nonce and return address of a sign-in in progress, keyed by its `state`. */
   async saveLoginState(state: string, login: LoginState): Promise<void> {
-    await this.#database
-      .app('oidc_provider_store')
-      .insert({
-        model: 'BffLogin',
-        id: sha256(state),
-        payload: JSON.stringify(login),
-        expires_at: new Date(Date.now() + LOGIN_STATE_SECONDS * 1000),
-      })
+    await this.#database.app('oidc_provider_store').insert({
+      model: 'BffLogin',
+      id: sha256(state),
+      payload: JSON.stringify(login),
+      expires_at: new Date(Date.now() + LOGIN_STATE_SECONDS * 1000),
+    })
   }
 
   /** One use only: the row is deleted as it is read. */
