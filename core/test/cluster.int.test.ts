@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import {
+  closeAgent,
   createTestApp,
   createTestDatabase,
   hasPostgres,
   hasRedis,
+  requestJson,
+  spawnEngine,
+  type EngineProcess,
   type TestApp,
   type TestDatabase,
 } from '@oo/core/testing'
@@ -11,7 +15,6 @@ import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import tenancy from '../../plugins/tenancy/index.js'
 import probe from './fixtures/probe-plugin.js'
-import { requestJson, spawnEngine, type EngineProcess } from './fixtures/spawn-engine.js'
 
 const ENGINE = new URL('./fixtures/probe-engine.ts', import.meta.url)
 
@@ -44,6 +47,7 @@ describe.skipIf(!hasPostgres || !hasRedis)('two engine processes', () => {
     for (const socket of sockets) socket.disconnect()
     const codes = await Promise.all([a?.stop(), b?.stop()])
     await admin?.close()
+    closeAgent()
     expect(codes).toEqual([0, 0]) // both shut down gracefully on SIGTERM
   })
 

@@ -174,3 +174,4 @@ export async function createTestApp(opts: TestAppOptions): Promise<TestApp> {
     },
   }
 }
+export { closeAgent, requestJson, spawnEngine, type EngineProcess } from './engine-process.js'
