@@ -175,3 +175,4 @@ export async function createTestApp(opts: TestAppOptions): Promise<TestApp> {
   }
 }
 export { closeAgent, requestJson, spawnEngine, type EngineProcess } from './engine-process.js'
+export { CHROMIUM, hasChromium, launchChromium } from './browser.js'

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createTestApp, type TestApp } from '@oo/core/testing'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { createTestApp, hasChromium, launchChromium, type TestApp } from '@oo/core/testing'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import oidc from '../../oidc/index.js'
 import tenancy from '../../tenancy/index.js'
@@ -11,7 +10,6 @@ import { buildAdmin, buildStatus } from '../build.js'
 import { ADMIN_WORKSPACE } from '../config.js'
 import adminPanel from '../index.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const DIST = resolve(ADMIN_WORKSPACE, 'dist')
 const PASSWORD = 'correct horse battery staple'
 const ROOT = 'root@platform.test'
@@ -102,7 +100,7 @@ describe('admin panel: no build yet', () => {
 })
 
 // Generous timeouts: a browser, a build and an engine share two cores with the other test files.
-describe.skipIf(!existsSync(CHROMIUM))(
+describe.skipIf(!hasChromium)(
   'admin panel in Chromium: sign in, lists, create, isolation',
   { timeout: 120_000 },
   () => {
@@ -110,7 +108,6 @@ describe.skipIf(!existsSync(CHROMIUM))(
     let pizza: Tenant
     let burger: Tenant
     let origin: string
-    let profile: string
     let context: BrowserContext
     let page: Page
     const problems: string[] = []
@@ -144,22 +141,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         scope.cradle.memberService.add({ email: pizza.owner, role: 'manager' }),
       )
       await mkdir(SHOTS, { recursive: true })
-      profile = await mkdtemp(join(tmpdir(), 'oo-chromium-'))
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        viewport: { width: 1280, height: 800 },
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--host-resolver-rules=MAP *.test 127.0.0.1',
-        ],
-      })
+      context = await launchChromium({ viewport: { width: 1280, height: 800 } })
       page = context.pages()[0] ?? (await context.newPage())
       page.setDefaultTimeout(60_000)
       page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
@@ -211,7 +193,6 @@ describe.skipIf(!existsSync(CHROMIUM))(
     afterAll(async () => {
       await context?.close()
       await t?.close()
-      if (profile) await rm(profile, { recursive: true, force: true })
     })
 
     it('sends a signed-out visitor to the sign-in page', async () => {

@@ -1,8 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { TestApp } from '@oo/core/testing'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { hasChromium, launchChromium, type TestApp } from '@oo/core/testing'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bootOrders,
@@ -15,42 +12,22 @@ import {
 } from '../../orders/test/helpers.js'
 import type { KitchenTicket } from '../services/tickets.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const PASSWORD = 'kitchen password 1234'
 
-describe.skipIf(!existsSync(CHROMIUM))('kitchen screen in Chromium', () => {
+describe.skipIf(!hasChromium)('kitchen screen in Chromium', () => {
   let t: TestApp
   let shop: Shop
   let context: BrowserContext
   let page: Page
-  const profile = mkdtempSync(join(tmpdir(), 'oo-kds-chromium-'))
 
   beforeAll(async () => {
     t = await bootOrders()
     shop = await seedShop(t, 'diner', [
       { slug: 'pancakes', price: 650, stock: 50, category: 'breakfast' },
     ])
-    // No speculative preconnects: an idle preconnected socket holds the engine's HTTP close
-    // until the headers timeout (~60 s), which would stall the "engine stopped" step.
-    mkdirSync(join(profile, 'Default'), { recursive: true })
-    writeFileSync(
-      join(profile, 'Default', 'Preferences'),
-      JSON.stringify({ net: { network_prediction_options: 2 } }),
-    )
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP *.test 127.0.0.1',
-      ],
-    })
+    // launchChromium turns speculative preconnects off: an idle preconnected socket would hold
+    // the engine's HTTP close, stalling the "engine stopped" step.
+    context = await launchChromium()
     page = context.pages()[0] ?? (await context.newPage())
     page.setDefaultTimeout(10_000)
   }, 60_000)
@@ -58,7 +35,6 @@ describe.skipIf(!existsSync(CHROMIUM))('kitchen screen in Chromium', () => {
   afterAll(async () => {
     await context?.close()
     await t?.close()
-    rmSync(profile, { recursive: true, force: true })
   })
 
   it('signs in, shows a new order without a reload, bumps it, catches up after a drop, and shows the offline banner when the engine stops', async () => {

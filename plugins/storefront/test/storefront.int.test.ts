@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTestApp, type TestApp } from '@oo/core/testing'
-import { chromium, type BrowserContext } from 'playwright-core'
+import { createTestApp, hasChromium, launchChromium, type TestApp } from '@oo/core/testing'
+import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import catalog from '../../catalog/index.js'
 import media from '../../media/index.js'
@@ -12,14 +10,12 @@ import orders from '../../orders/index.js'
 import tenancy from '../../tenancy/index.js'
 import storefront from '../index.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 // A first page load on a loaded CI machine (builds, other suites) can take seconds.
 const SLOW = { timeout: 15_000 }
 
-describe.skipIf(!existsSync(CHROMIUM))('storefront themes in a real browser', () => {
+describe.skipIf(!hasChromium)('storefront themes in a real browser', () => {
   let t: TestApp
   let browser: BrowserContext
-  let profile: string
   let port: string
   const shops: Record<string, { id: string; host: string; owner: string; productId: string }> = {}
 
@@ -55,27 +51,12 @@ describe.skipIf(!existsSync(CHROMIUM))('storefront themes in a real browser', ()
         .expect(201)
       shops[slug] = { ...shop, productId: created.body.id }
     }
-    profile = await mkdtemp(join(tmpdir(), 'oo-chromium-'))
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP *.test 127.0.0.1',
-      ],
-    })
+    browser = await launchChromium()
   }, 180_000)
 
   afterAll(async () => {
     await browser?.close()
     await t?.close()
-    if (profile) await rm(profile, { recursive: true, force: true })
   })
 
   it(
