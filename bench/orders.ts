@@ -2,11 +2,12 @@
 // peak checkout throughput, on PostgreSQL + Redis.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
-//     node_modules/.bin/tsx bench/orders.ts [--rate 50] [--seconds 15] [--peak-seconds 5] [--concurrency 32]
+//     node_modules/.bin/tsx bench/orders.ts [--rate 50] [--seconds 15] [--peak-seconds 5] [--hot-seconds 3] [--concurrency 32]
 //
 // Latency = checkout request sent to process A → `ticket:created` received on a KDS socket
-// connected to process B (outbox → handler → Redis adapter → socket). Throughput = 201 checkouts/s
-// from `concurrency` keep-alive clients spread over both processes.
+// connected to process B (outbox → handler → Redis adapter → socket). Carts are 1–3 lines from a
+// menu of 24 products. Throughput = 201 checkouts/s from `concurrency` keep-alive clients spread
+// over both processes: over the menu, then (worst case) all on one product's row.
 import { randomBytes } from 'node:crypto'
 import { Agent, request } from 'node:http'
 import { parseArgs } from 'node:util'
@@ -24,13 +25,16 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     'peak-seconds': { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '32' },
+    'hot-seconds': { type: 'string', default: '3' },
   },
 })
 const RATE = Number(args.rate)
 const SECONDS = Number(args.seconds)
 const PEAK_SECONDS = Number(args['peak-seconds'])
 const CONCURRENCY = Number(args.concurrency)
-const HARD_LIMIT_MS = 60_000 + (SECONDS + PEAK_SECONDS) * 1000 * 2
+const HOT_SECONDS = Number(args['hot-seconds'])
+const MENU = 24
+const HARD_LIMIT_MS = 60_000 + (SECONDS + PEAK_SECONDS + HOT_SECONDS) * 1000 * 2
 
 const url = process.env.DATABASE_URL
 const redisUrl = process.env.REDIS_URL
@@ -135,17 +139,20 @@ try {
       const [cat] = await trx('catalog_categories')
         .insert({ tenant_id: tenantId, slug: 'mains', name: 'Mains' })
         .returning('id')
-      const [big] = await trx('catalog_products')
-        .insert({
-          tenant_id: tenantId,
-          slug: 'bowl',
-          name: 'Bowl',
-          price_minor: 1200,
-          currency: 'EUR',
-          stock_qty: 1_000_000,
-          category_id: cat.id,
-        })
-        .returning('id')
+      // A menu: orders spread over it like real ones (one bestseller would serialise every checkout on its row).
+      const menu = (await trx('catalog_products')
+        .insert(
+          Array.from({ length: MENU }, (_, i) => ({
+            tenant_id: tenantId,
+            slug: `dish-${i}`,
+            name: `Dish ${i}`,
+            price_minor: 800 + i * 50,
+            currency: 'EUR',
+            stock_qty: 1_000_000,
+            category_id: cat.id,
+          })),
+        )
+        .returning('id')) as { id: string }[]
       const [small] = await trx('catalog_products')
         .insert({
           tenant_id: tenantId,
@@ -157,7 +164,7 @@ try {
           category_id: cat.id,
         })
         .returning('id')
-      return { big: big.id as string, small: small.id as string }
+      return { menu: menu.map((m) => m.id), small: small.id as string }
     })
   })
   const env = {
@@ -194,12 +201,25 @@ try {
       sent.delete(ticket.label)
     }
   })
-  const order = (base: string, label: string, productId = products.big) =>
+  // A deterministic cart of 1–3 menu lines (xorshift), so runs compare.
+  let seed = 0x2545f491
+  const random = (n: number) => {
+    seed ^= seed << 13
+    seed ^= seed >>> 17
+    seed ^= seed << 5
+    return (seed >>> 0) % n
+  }
+  const cart = () =>
+    Array.from({ length: 1 + random(3) }, () => ({
+      productId: products.menu[random(products.menu.length)]!,
+      quantity: 1 + random(2),
+    }))
+  const order = (base: string, label: string, items = cart()) =>
     post(
       base,
       '/api/v1/store/checkout',
       'bench.test',
-      { items: [{ productId, quantity: 1 }], customer: { pickupName: label } },
+      { items, customer: { pickupName: label } },
       `${dbName}-${label}`,
     )
 
@@ -242,37 +262,47 @@ try {
   void achieved
 
   // Phase 2: peak throughput, clients spread over both processes.
-  let ok = 0
-  let refused = 0
-  const peakTimes: number[] = []
-  const stopAt = performance.now() + PEAK_SECONDS * 1000
-  const peakStart = performance.now()
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, w) => {
-      const base = w % 2 ? a!.url : b!.url
-      for (let n = 0; performance.now() < stopAt; n++) {
-        const t0 = performance.now()
-        const res = await order(base, `peak-${w}-${n}`)
-        peakTimes.push(performance.now() - t0)
-        if (res.status === 201) ok++
-        else {
-          refused++
-          if (refused <= 3)
-            console.log(`  refused: ${res.status} ${JSON.stringify(res.body?.error)}`)
+  const peak = async (
+    label: string,
+    seconds: number,
+    items: () => { productId: string; quantity: number }[],
+  ) => {
+    let ok = 0
+    let refused = 0
+    const times: number[] = []
+    const stopAt = performance.now() + seconds * 1000
+    const peakStart = performance.now()
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, w) => {
+        const base = w % 2 ? a!.url : b!.url
+        for (let n = 0; performance.now() < stopAt; n++) {
+          const t0 = performance.now()
+          const res = await order(base, `${label}-${w}-${n}`, items())
+          times.push(performance.now() - t0)
+          if (res.status === 201) ok++
+          else {
+            refused++
+            if (refused <= 3)
+              console.log(`  refused: ${res.status} ${JSON.stringify(res.body?.error)}`)
+          }
         }
-      }
-    }),
-  )
-  const peakSeconds = (performance.now() - peakStart) / 1000
-  console.log(
-    `\npeak: ${CONCURRENCY} concurrent clients over A and B for ${peakSeconds.toFixed(1)} s: ${ok} orders, ${refused} refused → ${(ok / peakSeconds).toFixed(0)} checkouts/s`,
-  )
-  console.log(summary('  checkout HTTP under load', peakTimes))
+      }),
+    )
+    const elapsed = (performance.now() - peakStart) / 1000
+    console.log(
+      `\npeak (${label}): ${CONCURRENCY} concurrent clients over A and B for ${elapsed.toFixed(1)} s: ${ok} orders, ${refused} refused → ${(ok / elapsed).toFixed(0)} checkouts/s`,
+    )
+    console.log(summary('  checkout HTTP under load', times))
+  }
+  await peak('menu', PEAK_SECONDS, cart)
+  // Worst case: every checkout takes stock from the same product, so all of them queue on one row lock.
+  if (HOT_SECONDS > 0)
+    await peak('one-product', HOT_SECONDS, () => [{ productId: products.menu[0]!, quantity: 1 }])
 
   // Oversell at peak: 200 concurrent checkouts against stock 100.
   const burst = await Promise.all(
     Array.from({ length: 200 }, (_, i) =>
-      order(i % 2 ? a!.url : b!.url, `scarce-${i}`, products.small),
+      order(i % 2 ? a!.url : b!.url, `scarce-${i}`, [{ productId: products.small, quantity: 1 }]),
     ),
   )
   const sold = burst.filter((r) => r.status === 201).length

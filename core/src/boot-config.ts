@@ -15,7 +15,7 @@ export interface ResolvedConfig {
   redis: { url?: string; keyPrefix: string }
   autoMigrate: boolean
   shutdownTimeoutMs: number
-  outbox: { pollIntervalMs: number; autoDispatch: boolean }
+  outbox: { pollIntervalMs: number; autoDispatch: boolean; leaseSeconds: number }
 }
 
 export function resolveConfig(
@@ -42,6 +42,6 @@ export function resolveConfig(
     redis: { url: config.redis?.url, keyPrefix: config.redis?.keyPrefix ?? 'oo' },
     autoMigrate: config.autoMigrate ?? (!config.database?.url || mode !== 'production'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
-    outbox: { pollIntervalMs: 1000, autoDispatch: true, ...overrides.outbox },
+    outbox: { pollIntervalMs: 1000, autoDispatch: true, leaseSeconds: 30, ...overrides.outbox },
   }
 }

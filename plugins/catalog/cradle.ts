@@ -4,6 +4,7 @@ import type { CategoryService } from './services/category-service.js'
 import type { ProductService } from './services/product-service.js'
 import type { StoreCache } from './services/store-cache.js'
 import type { StoreCatalog } from './services/store-catalog.js'
+import type { StorefrontPublisher } from './services/storefront-publisher.js'
 
 /** What `catalog.product.updated` carries: the storefront-visible state after the change. */
 export interface ProductUpdatedPayload {
@@ -21,6 +22,7 @@ declare module '@oo/core' {
   interface Cradle {
     catalogOptions: CatalogOptions
     storeCache: StoreCache
+    storefrontPublisher: StorefrontPublisher
   }
   interface RequestCradle {
     /** Stock and prices for checkouts, inside the caller's transaction. See README. */

@@ -9,6 +9,7 @@ import { CategoryService } from './services/category-service.js'
 import { ProductService } from './services/product-service.js'
 import { StoreCache } from './services/store-cache.js'
 import { StoreCatalog } from './services/store-catalog.js'
+import { StorefrontPublisher } from './services/storefront-publisher.js'
 import { STOREFRONT, storefrontNamespace } from './sockets/storefront.js'
 import './cradle.js'
 
@@ -39,6 +40,7 @@ export default definePlugin({
               mediaOptions.signedUrlSeconds > 0 ? mediaOptions.signedUrlSeconds * 500 : 300_000,
           }),
       ).singleton(),
+      storefrontPublisher: asClass(StorefrontPublisher).singleton(),
       catalogStock: asClass(CatalogStock).scoped(),
       productService: asClass(ProductService).scoped(),
       categoryService: asClass(CategoryService).scoped(),
@@ -56,5 +58,9 @@ export default definePlugin({
 
   async seed({ container, step }) {
     await seedDemoCatalogs(container.cradle, step)
+  },
+
+  async stop({ container }) {
+    container.cradle.storefrontPublisher.flush()
   },
 })

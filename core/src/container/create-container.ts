@@ -60,7 +60,7 @@ export function createRootContainer(deps: {
           'This needs a tenant: call through a shop domain, or send X-Tenant-ID for a tenant you belong to',
         )
       }
-      return new TenantDb({ database: c.database, tenant, eventBus: c.eventBus, outbox: c.outbox })
+      return new TenantDb({ database: c.database, tenant, eventBus: c.eventBus })
     }).scoped(),
   })
   return container

@@ -5,6 +5,7 @@ import knexFactory, { type Knex } from 'knex'
 import ClientPgLite from 'knex-pglite'
 import type { ResolvedConfig } from '../boot-config.js'
 import { lockDataDir } from './data-dir-lock.js'
+import { EnginePgClient } from './pg-client.js'
 
 /** The restricted role the engine runs as: not a superuser, owns no table. */
 export const APP_ROLE = 'oo_app'
@@ -39,7 +40,7 @@ export class Database {
     if (config.url) {
       const owner = knexFactory({ client: 'pg', connection: config.url, pool: { min: 0, max: 2 } })
       const app = knexFactory({
-        client: 'pg',
+        client: EnginePgClient as unknown as typeof Knex.Client,
         connection: config.appUrl ?? config.url,
         pool: {
           min: 0,

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex'
 import type { Tenant } from '../container/cradle.js'
 import type { ScopedEventBus } from '../events/event-bus.js'
-import type { OutboxDispatcher } from '../events/outbox-dispatcher.js'
+import type { OutboxRow } from '../events/outbox-dispatcher.js'
 import type { Database } from './database.js'
+import { withTenantBegin } from './tenant-begin.js'
 
 /**
  * The tenant's database handle, only on scopes. Every transaction sets `app.tenant_id`
@@ -14,36 +15,34 @@ export class TenantDb {
   readonly tenantId: string
   readonly #database: Database
   readonly #events: ScopedEventBus
-  readonly #outbox: OutboxDispatcher
 
   constructor({
     database,
     tenant,
     eventBus,
-    outbox,
   }: {
     database: Database
     tenant: Tenant
     eventBus: ScopedEventBus
-    outbox: OutboxDispatcher
   }) {
     this.#database = database
     this.tenantId = tenant.id
     this.#events = eventBus
-    this.#outbox = outbox
   }
 
   async tx<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     const mark = this.#events.mark()
-    let wroteEvents = false
+    let written: OutboxRow[] = []
     try {
-      const result = await this.#database.app.transaction(async (trx) => {
-        await bindTenant(trx, this.#database.kind, this.tenantId)
-        const value = await fn(trx)
-        wroteEvents = await this.#events.writeSince(mark, trx)
-        return value
-      })
-      if (wroteEvents) this.#outbox.kick()
+      const result = await withTenantBegin(this.tenantId, (binding) =>
+        this.#database.app.transaction(async (trx) => {
+          if (!binding.bound) await bindTenant(trx, this.#database.kind, this.tenantId)
+          const value = await fn(trx)
+          written = await this.#events.writeSince(mark, trx)
+          return value
+        }),
+      )
+      this.#events.committed(written)
       return result
     } catch (err) {
       this.#events.discardSince(mark)

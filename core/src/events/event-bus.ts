@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { EventMap } from '../container/cradle.js'
 import type { Database } from '../db/database.js'
-import type { OutboxDispatcher } from './outbox-dispatcher.js'
+import type { OutboxDispatcher, OutboxRow } from './outbox-dispatcher.js'
 
 interface PendingEvent {
   id: string
@@ -45,21 +45,28 @@ export class ScopedEventBus {
     this.#pending.splice(mark)
   }
 
-  /** Writes the events emitted since `mark` in the caller's transaction. */
-  async writeSince(mark: number, trx: Knex.Transaction): Promise<boolean> {
+  /**
+   * Writes the events emitted since `mark` in the caller's transaction, leased to this process.
+   * The caller hands the returned rows to `delivered()` once the transaction has committed.
+   */
+  async writeSince(mark: number, trx: Knex.Transaction): Promise<OutboxRow[]> {
     const events = this.#pending.slice(mark)
-    if (!events.length) return false
-    await insertOutboxRows(trx, events)
+    if (!events.length) return []
+    const rows = await insertOutboxRows(trx, events, this.#outbox.lease())
     this.#pending.splice(mark)
-    return true
+    return rows
+  }
+
+  /** After commit: this process delivers the rows it wrote (no claim round trip). */
+  committed(rows: OutboxRow[]): void {
+    if (rows.length && rows[0]!.claimed_by) this.#outbox.deliverCommitted(rows)
   }
 
   /** Writes events emitted outside any transaction. Called when a scope ends without error. */
   async flush(): Promise<void> {
     if (!this.#pending.length) return
     const events = this.#pending.splice(0)
-    await insertOutboxRows(this.#database.app, events)
-    this.#outbox.kick()
+    this.committed(await insertOutboxRows(this.#database.app, events, this.#outbox.lease()))
   }
 
   /** Drops unflushed events: the scope failed, so its changes never happened. */
@@ -71,13 +78,29 @@ export class ScopedEventBus {
 async function insertOutboxRows(
   knex: Knex | Knex.Transaction,
   events: PendingEvent[],
-): Promise<void> {
-  await knex('oo_outbox').insert(
-    events.map((e) => ({
-      event_id: e.id,
-      tenant_id: e.tenantId,
-      name: e.name,
-      payload: JSON.stringify(e.payload),
-    })),
-  )
+  lease: { workerId: string; seconds: number } | null,
+): Promise<OutboxRow[]> {
+  const claimedUntil = lease ? knex.raw(`now() + (? * interval '1 second')`, [lease.seconds]) : null
+  return (await knex('oo_outbox')
+    .insert(
+      events.map((e) => ({
+        event_id: e.id,
+        tenant_id: e.tenantId,
+        name: e.name,
+        payload: JSON.stringify(e.payload),
+        claimed_by: lease?.workerId ?? null,
+        claimed_until: claimedUntil,
+        attempts: lease ? 1 : 0,
+      })),
+    )
+    .returning([
+      'id',
+      'event_id',
+      'tenant_id',
+      'name',
+      'payload',
+      'created_at',
+      'attempts',
+      'claimed_by',
+    ])) as OutboxRow[]
 }

@@ -5,7 +5,8 @@ import { withScope } from '../container/scope.js'
 import type { Database } from '../db/database.js'
 import type { Logger } from '../logger.js'
 
-interface OutboxRow {
+/** One outbox row as the dispatcher delivers it (also what a writer gets back from its insert). */
+export interface OutboxRow {
   id: string
   event_id: string
   tenant_id: string | null
@@ -13,6 +14,8 @@ interface OutboxRow {
   payload: unknown
   created_at: Date
   attempts: number
+  /** Set when a writer leased the row to its own process at insert. */
+  claimed_by?: string | null
 }
 
 interface Registered {
@@ -20,27 +23,39 @@ interface Registered {
   handler: EventHandler<keyof EventMap>
 }
 
+interface Queued {
+  row: OutboxRow
+  done: () => void
+}
+
 const BATCH = 50
-const LEASE_SECONDS = 30
 const MAX_ATTEMPTS = 10
 
 /**
- * Delivers outbox rows to plugin handlers. Rows are claimed with `FOR UPDATE SKIP LOCKED` and a
- * lease, so with several engine processes each event is handled by exactly one of them; a
- * process that dies mid-delivery loses its lease and another takes the row over. After a commit
- * the writer kicks its own dispatcher for low latency; a poll loop picks up the rest.
+ * Delivers outbox rows to plugin handlers, exactly once across engine processes unless one dies
+ * mid-delivery. A writer inserts its rows already leased to its own process and hands them over
+ * after commit, so the common path costs no claim query and no timer. A poll loop claims the
+ * rest with `FOR UPDATE SKIP LOCKED` (rows written while this process was not dispatching,
+ * retries after a failure, rows whose lease ran out because their process died). Per tenant,
+ * rows are delivered one after another in the order they reached this process; tenants never
+ * wait for each other. Delivered rows are marked in batches.
  */
 export class OutboxDispatcher {
   readonly #handlers = new Map<string, Registered[]>()
   readonly #workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`
+  readonly #queues = new Map<string | null, Queued[]>()
+  readonly #runners = new Map<string | null, Promise<void>>()
   #database?: Database
   #root?: AwilixContainer<Cradle>
   #logger?: Logger
   #timer?: NodeJS.Timeout
-  #running?: Promise<void>
-  #again = false
+  #polling?: Promise<void>
   #stopped = true
+  #abandon = false
   #pollIntervalMs = 1000
+  #leaseSeconds = 30
+  #toMark: string[] = []
+  #marking?: Promise<void>
   delivered = 0
 
   on(name: string, plugin: string, handler: EventHandler<keyof EventMap>): void {
@@ -55,43 +70,57 @@ export class OutboxDispatcher {
     logger: Logger
     pollIntervalMs: number
     autoDispatch: boolean
+    leaseSeconds: number
   }): void {
     this.#database = opts.database
     this.#root = opts.root
     this.#logger = opts.logger
     this.#pollIntervalMs = opts.pollIntervalMs
+    this.#leaseSeconds = opts.leaseSeconds
     if (!opts.autoDispatch) return
     this.#stopped = false
     this.#schedule(0)
   }
 
-  /** Called after a commit that wrote outbox rows. Coalesces into one drain. */
-  kick(): void {
-    if (this.#stopped) return
-    if (this.#running) {
-      this.#again = true
-      return
-    }
-    this.#schedule(0)
+  /**
+   * The lease a writer puts on the rows it inserts, so that it can deliver them itself right after
+   * commit; null while this process does not dispatch (the rows then wait for a claim).
+   */
+  lease(): { workerId: string; seconds: number } | null {
+    return this.#stopped ? null : { workerId: this.#workerId, seconds: this.#leaseSeconds }
   }
 
-  /** Delivers everything due now. Used by shutdown and by tests. */
+  /** Rows committed under this process's lease: delivered now, in order per tenant. */
+  deliverCommitted(rows: OutboxRow[]): void {
+    void this.#enqueue(rows)
+  }
+
+  /** Delivers everything due now and waits for deliveries in flight. Used by shutdown and tests. */
   async drain(): Promise<void> {
-    while (this.#running) await this.#running
-    this.#running = this.#drainLoop()
+    while (this.#polling) await this.#polling
+    this.#polling = this.#claimLoop()
     try {
-      await this.#running
+      await this.#polling
     } finally {
-      this.#running = undefined
+      this.#polling = undefined
     }
+    while (this.#runners.size) await Promise.all(this.#runners.values())
+    while (this.#marking) await this.#marking
   }
 
-  /** Stops polling, waits for the delivery in flight, then delivers what is left. */
+  /**
+   * Stops polling and waits for the deliveries in flight; with `drain`, delivers what is left.
+   * Without it, rows still queued here stay leased and another process takes them when the
+   * lease runs out (what a crash would leave behind).
+   */
   async stop(opts: { drain: boolean } = { drain: true }): Promise<void> {
     this.#stopped = true
+    this.#abandon = !opts.drain
     clearTimeout(this.#timer)
-    while (this.#running) await this.#running
+    while (this.#polling) await this.#polling
     if (opts.drain && this.#database) await this.drain()
+    while (this.#runners.size) await Promise.all(this.#runners.values())
+    while (this.#marking) await this.#marking
   }
 
   /** Seconds since the oldest undelivered event was written (the `oo_outbox_lag_seconds` gauge). */
@@ -113,31 +142,55 @@ export class OutboxDispatcher {
   }
 
   async #tick(): Promise<void> {
-    if (this.#stopped || this.#running) return
+    if (this.#stopped || this.#polling) return
+    this.#polling = this.#claimLoop()
     try {
-      await this.drain()
+      await this.#polling
     } catch (err) {
-      this.#logger?.error({ err }, 'outbox drain failed')
+      this.#logger?.error({ err }, 'outbox poll failed')
+    } finally {
+      this.#polling = undefined
     }
-    if (this.#stopped) return
-    const again = this.#again
-    this.#again = false
-    this.#schedule(again ? 0 : this.#pollIntervalMs)
+    if (!this.#stopped) this.#schedule(this.#pollIntervalMs)
   }
 
-  async #drainLoop(): Promise<void> {
+  async #claimLoop(): Promise<void> {
     for (;;) {
       const rows = await this.#claim()
-      // Tenants do not wait for each other; within a tenant, events keep their commit order.
-      const byTenant = new Map<string | null, OutboxRow[]>()
-      for (const row of rows)
-        byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row])
-      await Promise.all(
-        [...byTenant.values()].map(async (list) => {
-          for (const row of list) await this.#deliver(row)
-        }),
-      )
+      await this.#enqueue(rows)
       if (rows.length < BATCH) return
+    }
+  }
+
+  /** Resolves when these rows have been handled (delivered, failed, or abandoned by a stop). */
+  #enqueue(rows: OutboxRow[]): Promise<void> {
+    return Promise.all(
+      rows.map(
+        (row) =>
+          new Promise<void>((done) => {
+            const queue = this.#queues.get(row.tenant_id)
+            if (queue) return void queue.push({ row, done })
+            this.#queues.set(row.tenant_id, [{ row, done }])
+            this.#runners.set(row.tenant_id, this.#run(row.tenant_id))
+          }),
+      ),
+    ).then(() => undefined)
+  }
+
+  /** One tenant's queue, one row at a time: within a tenant, handlers see events in order. */
+  async #run(tenantId: string | null): Promise<void> {
+    const queue = this.#queues.get(tenantId)!
+    try {
+      while (queue.length && !this.#abandon) {
+        await this.#deliver(queue[0]!.row).catch((err: unknown) =>
+          this.#logger?.error({ err }, 'outbox delivery failed'),
+        )
+        queue.shift()!.done()
+      }
+    } finally {
+      for (const { done } of queue.splice(0)) done()
+      this.#queues.delete(tenantId)
+      this.#runners.delete(tenantId)
     }
   }
 
@@ -145,16 +198,39 @@ export class OutboxDispatcher {
     const db = this.#database
     if (!db) return []
     const { rows } = await db.app.raw(
-      `update oo_outbox set claimed_by = ?, claimed_until = now() + interval '${LEASE_SECONDS} seconds', attempts = attempts + 1
+      `update oo_outbox set claimed_by = ?, claimed_until = now() + (? * interval '1 second'), attempts = attempts + 1
         where id in (
           select id from oo_outbox
            where dispatched_at is null and failed_at is null and available_at <= now()
              and (claimed_until is null or claimed_until < now())
            order by id limit ${BATCH} for update skip locked)
         returning id, event_id, tenant_id, name, payload, created_at, attempts`,
-      [this.#workerId],
+      [this.#workerId, this.#leaseSeconds],
     )
     return (rows as OutboxRow[]).sort((a, b) => Number(a.id) - Number(b.id))
+  }
+
+  /** Marks delivered rows in one statement per batch instead of one per row. */
+  #markDelivered(id: string): void {
+    this.#toMark.push(id)
+    this.#marking ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#flushMarks())
+      .finally(() => (this.#marking = undefined))
+  }
+
+  async #flushMarks(): Promise<void> {
+    while (this.#toMark.length) {
+      const ids = this.#toMark.splice(0)
+      try {
+        await this.#database!.app.raw(
+          `update oo_outbox set dispatched_at = now() where id = any(?::bigint[]) and claimed_by = ?`,
+          [`{${ids.join(',')}}`, this.#workerId],
+        )
+      } catch (err) {
+        // Unmarked rows are delivered again once their lease runs out: at least once, never lost.
+        this.#logger?.error({ err, rows: ids.length }, 'could not mark delivered outbox rows')
+      }
+    }
   }
 
   async #deliver(row: OutboxRow): Promise<void> {
@@ -182,10 +258,7 @@ export class OutboxDispatcher {
           },
         )
       }
-      await db
-        .app('oo_outbox')
-        .where({ id: row.id, claimed_by: this.#workerId })
-        .update({ dispatched_at: db.app.fn.now() })
+      this.#markDelivered(row.id)
       this.delivered++
     } catch (err) {
       const failed = row.attempts >= MAX_ATTEMPTS

@@ -32,7 +32,7 @@ export function storeRoutes(router: AppRouter, { options }: PluginContext<Orders
 
   router.post('/checkout', requireTenant(), async function checkout(ctx) {
     const rawKey = ctx.get('idempotency-key')
-    const key = rawKey ? parse(IdempotencyKey, rawKey) : undefined
+    const key = rawKey ? parse(IdempotencyKey, rawKey, { field: 'Idempotency-Key' }) : undefined
     const body = parse(CheckoutBody, ctx.request.body ?? {})
     const { order, replayed } = await ctx.state.scope.cradle.checkoutService.checkout(body, key)
     const token = await orderToken(ctx.state.scope, order.id, options.orderTokenTtlSeconds)

@@ -238,6 +238,20 @@ describe('orders store and admin API', () => {
       })
       if (field) expect({ name, field: res.body.error.field }).toEqual({ name, field })
     }
+    const shortKey = await checkout(
+      t,
+      shop,
+      {
+        items: [{ productId: shop.products.margherita, quantity: 1 }],
+        customer: { pickupName: 'K' },
+      },
+      'short',
+    )
+    expect([shortKey.status, shortKey.body.error.code, shortKey.body.error.field]).toEqual([
+      400,
+      'OO_VALIDATION_FAILED',
+      'Idempotency-Key',
+    ])
     expect(await countOrders(t, shop)).toBe(before.orders)
     expect(await stockOf(t, shop, 'margherita')).toBe(before.margherita)
     expect(await stockOf(t, shop, 'imported')).toBe(before.imported)

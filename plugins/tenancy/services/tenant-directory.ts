@@ -21,6 +21,8 @@ export class TenantDirectory implements TenantResolver {
   readonly #users: UserDirectory
   readonly #options: TenancyOptions
   readonly #hostCache = new Map<string, { tenant: Tenant | null; until: number }>()
+  // Every event delivery resolves its tenant by id: found tenants are cached like hosts.
+  readonly #idCache = new Map<string, { tenant: Tenant | null; until: number }>()
 
   constructor({
     database,
@@ -58,12 +60,19 @@ export class TenantDirectory implements TenantResolver {
 
   async byId(id: string): Promise<Tenant | null> {
     if (!UUID.test(id)) return null
-    return (
+    const cached = this.#idCache.get(id)
+    if (cached && cached.until > Date.now()) return cached.tenant
+    const tenant =
       ((await this.#database
         .app('tenants')
         .where({ id, status: 'COMMITTED' })
-        .first(['id', 'slug', 'name'])) as Tenant) ?? null
-    )
+        .first(['id', 'slug', 'name'])) as Tenant | undefined) ?? null
+    // A miss is not cached: a tenant being provisioned is usable the moment it commits.
+    if (tenant && this.#options.hostCacheMs > 0) {
+      if (this.#idCache.size > 10_000) this.#idCache.clear()
+      this.#idCache.set(id, { tenant, until: Date.now() + this.#options.hostCacheMs })
+    }
+    return tenant
   }
 
   async isKnownHost(host: string): Promise<boolean> {

@@ -1,0 +1,34 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** A tenant transaction about to begin; `bound` once its BEGIN also set the tenant. */
+export interface TenantBinding {
+  readonly tenantId: string
+  bound: boolean
+}
+
+const beginning = new AsyncLocalStorage<TenantBinding>()
+
+/** Runs `fn` (which opens one transaction) so that its BEGIN can carry the tenant binding. */
+export function withTenantBegin<T>(
+  tenantId: string,
+  fn: (binding: TenantBinding) => Promise<T>,
+): Promise<T> {
+  const binding: TenantBinding = { tenantId, bound: false }
+  return beginning.run(binding, () => fn(binding))
+}
+
+/**
+ * Sends a tenant transaction's BEGIN and its `app.tenant_id` setting in one round trip (a
+ * simple-protocol query with two statements) instead of two. Only the first BEGIN inside
+ * `withTenantBegin` is rewritten, and only for a well-formed tenant id (it is inlined); any other
+ * transaction is untouched, and the caller sets the tenant itself when `bound` stayed false.
+ */
+export function mergeTenantBegin(obj: { sql?: string }): void {
+  if (obj.sql !== 'BEGIN;') return
+  const binding = beginning.getStore()
+  if (!binding || binding.bound || !UUID.test(binding.tenantId)) return
+  binding.bound = true
+  obj.sql = `BEGIN; SELECT set_config('app.tenant_id', '${binding.tenantId}', true)`
+}
