@@ -24,7 +24,8 @@ function el(tag, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'class') node.className = v
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v)
-    else if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? '' : String(v))
+    else if (v !== undefined && v !== null && v !== false)
+      node.setAttribute(k, v === true ? '' : String(v))
   }
   for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child)
   return node
@@ -42,7 +43,12 @@ function takeToken() {
 
 const token = takeToken()
 // WebSocket first (no long-poll requests holding connections open), polling as the fallback.
-const socket = io('/kitchen', { auth: token ? { token } : {}, withCredentials: true, transports: ['websocket', 'polling'], reconnectionDelayMax: 3000 })
+const socket = io('/kitchen', {
+  auth: token ? { token } : {},
+  withCredentials: true,
+  transports: ['websocket', 'polling'],
+  reconnectionDelayMax: 3000,
+})
 
 function setOnline(online) {
   $('offline').hidden = online
@@ -57,13 +63,17 @@ socket.on('connect', () => {
 socket.on('disconnect', (reason) => {
   setOnline(false)
   // A server shutting down disconnects us on purpose; socket.io does not retry that by itself.
-  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1500 + Math.random() * 1500)
+  if (reason === 'io server disconnect')
+    setTimeout(() => socket.connect(), 1500 + Math.random() * 1500)
 })
 socket.on('connect_error', (err) => {
   setOnline(false)
   const code = err?.data?.code
   if (code && AUTH_ERRORS.test(code)) {
-    $('signin-message').textContent = code === 'OO_FORBIDDEN' ? 'This account may not open the kitchen screen.' : 'Sign in to open the kitchen screen.'
+    $('signin-message').textContent =
+      code === 'OO_FORBIDDEN'
+        ? 'This account may not open the kitchen screen.'
+        : 'Sign in to open the kitchen screen.'
     $('start').hidden = true
     $('signin').hidden = false
     return
@@ -81,7 +91,9 @@ socket.on('kitchen:settings', (settings) => {
 async function sync() {
   let reply
   try {
-    reply = await socket.timeout(10_000).emitWithAck('kitchen:sync', state.seq === null ? {} : { since: state.seq })
+    reply = await socket
+      .timeout(10_000)
+      .emitWithAck('kitchen:sync', state.seq === null ? {} : { since: state.seq })
   } catch {
     return
   }
@@ -93,7 +105,8 @@ async function sync() {
     state.tickets.clear()
     for (const ticket of reply.tickets) {
       state.tickets.set(ticket.orderId, ticket)
-      if (state.seq !== null && !known.has(ticket.orderId) && OPEN.includes(ticket.status)) markNew(ticket.orderId)
+      if (state.seq !== null && !known.has(ticket.orderId) && OPEN.includes(ticket.status))
+        markNew(ticket.orderId)
     }
   } else {
     for (const event of reply.events) place(event.ticket, event.type === 'ticket:created')
@@ -146,7 +159,8 @@ function beep() {
 
 async function keepAwake() {
   try {
-    if ('wakeLock' in navigator && document.visibilityState === 'visible') state.wakeLock = await navigator.wakeLock.request('screen')
+    if ('wakeLock' in navigator && document.visibilityState === 'visible')
+      state.wakeLock = await navigator.wakeLock.request('screen')
   } catch {
     // Refused (battery saver, no permission): the screen may dim, nothing else changes.
   }
@@ -188,30 +202,93 @@ function fmtAge(minutes) {
 function ticketCard(ticket) {
   const items = visibleItems(ticket)
   const minutes = ageOf(ticket)
-  const fresh = state.fresh.has(ticket.orderId) && Date.now() - state.fresh.get(ticket.orderId) < 10_000
+  const fresh =
+    state.fresh.has(ticket.orderId) && Date.now() - state.fresh.get(ticket.orderId) < 10_000
   const ready = ticket.status === 'ready'
-  return el('article', { class: `ticket ${ready ? 'ok' : ageClass(minutes)}${fresh ? ' is-new' : ''}`, 'data-testid': 'ticket', 'data-order-id': ticket.orderId, 'data-number': ticket.number, 'data-status': ticket.status, 'data-placed-at': ticket.placedAt },
-    el('header', {},
+  return el(
+    'article',
+    {
+      class: `ticket ${ready ? 'ok' : ageClass(minutes)}${fresh ? ' is-new' : ''}`,
+      'data-testid': 'ticket',
+      'data-order-id': ticket.orderId,
+      'data-number': ticket.number,
+      'data-status': ticket.status,
+      'data-placed-at': ticket.placedAt,
+    },
+    el(
+      'header',
+      {},
       el('span', { class: 'number' }, `#${ticket.number}`),
       el('span', { class: 'label' }, ticket.label ?? ''),
       el('span', { class: 'age' }, ready ? 'ready' : fmtAge(minutes)),
     ),
     ticket.note ? el('div', { class: 'note' }, ticket.note) : null,
-    el('ul', { class: 'items' }, items.map((item) => el('li', {},
-      el('button', { type: 'button', class: item.bumpedAt ? 'done' : '', disabled: ready, 'data-testid': 'item', onclick: () => act('item:bump', { orderId: ticket.orderId, lineId: item.lineId, undo: Boolean(item.bumpedAt) }) },
-        el('span', { class: 'qty' }, `${item.quantity}×`), el('span', {}, item.name)),
-    ))),
-    el('div', { class: 'actions' }, ready
-      ? el('button', { type: 'button', class: 'button secondary', 'data-testid': 'recall', onclick: () => act('ticket:recall', { orderId: ticket.orderId }) }, 'Recall')
-      : el('button', { type: 'button', class: 'button', 'data-testid': 'bump', onclick: () => act('ticket:bump', { orderId: ticket.orderId }) }, 'Bump')),
+    el(
+      'ul',
+      { class: 'items' },
+      items.map((item) =>
+        el(
+          'li',
+          {},
+          el(
+            'button',
+            {
+              type: 'button',
+              class: item.bumpedAt ? 'done' : '',
+              disabled: ready,
+              'data-testid': 'item',
+              onclick: () =>
+                act('item:bump', {
+                  orderId: ticket.orderId,
+                  lineId: item.lineId,
+                  undo: Boolean(item.bumpedAt),
+                }),
+            },
+            el('span', { class: 'qty' }, `${item.quantity}×`),
+            el('span', {}, item.name),
+          ),
+        ),
+      ),
+    ),
+    el(
+      'div',
+      { class: 'actions' },
+      ready
+        ? el(
+            'button',
+            {
+              type: 'button',
+              class: 'button secondary',
+              'data-testid': 'recall',
+              onclick: () => act('ticket:recall', { orderId: ticket.orderId }),
+            },
+            'Recall',
+          )
+        : el(
+            'button',
+            {
+              type: 'button',
+              class: 'button',
+              'data-testid': 'bump',
+              onclick: () => act('ticket:bump', { orderId: ticket.orderId }),
+            },
+            'Bump',
+          ),
+    ),
   )
 }
 
 function render() {
   const all = [...state.tickets.values()]
-  const open = all.filter((t) => OPEN.includes(t.status) && visibleItems(t).length).sort((a, b) => Date.parse(a.placedAt) - Date.parse(b.placedAt))
-  const ready = all.filter((t) => t.status === 'ready').sort((a, b) => b.seq - a.seq).slice(0, 12)
-  for (const t of all) if (!OPEN.includes(t.status) && t.status !== 'ready') state.tickets.delete(t.orderId)
+  const open = all
+    .filter((t) => OPEN.includes(t.status) && visibleItems(t).length)
+    .sort((a, b) => Date.parse(a.placedAt) - Date.parse(b.placedAt))
+  const ready = all
+    .filter((t) => t.status === 'ready')
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, 12)
+  for (const t of all)
+    if (!OPEN.includes(t.status) && t.status !== 'ready') state.tickets.delete(t.orderId)
   $('board').replaceChildren(...open.map(ticketCard))
   $('ready').replaceChildren(...ready.map(ticketCard))
 }
@@ -219,20 +296,31 @@ function render() {
 function renderStations() {
   const stations = [{ id: 'all', name: 'All' }, ...state.settings.stations]
   if (!stations.some((s) => s.id === state.station)) state.station = 'all'
-  $('stations').replaceChildren(...stations.map((s) => el('button', {
-    type: 'button',
-    'aria-pressed': String(s.id === state.station),
-    onclick: () => {
-      state.station = s.id
-      localStorage.setItem('kds.station', s.id)
-      renderStations()
-      render()
-    },
-  }, s.name)))
+  $('stations').replaceChildren(
+    ...stations.map((s) =>
+      el(
+        'button',
+        {
+          type: 'button',
+          'aria-pressed': String(s.id === state.station),
+          onclick: () => {
+            state.station = s.id
+            localStorage.setItem('kds.station', s.id)
+            renderStations()
+            render()
+          },
+        },
+        s.name,
+      ),
+    ),
+  )
 }
 
 function tick() {
-  $('clock').textContent = new Date(Date.now() + state.clockOffset).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+  $('clock').textContent = new Date(Date.now() + state.clockOffset).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+  })
   for (const card of document.querySelectorAll('#board [data-testid="ticket"]')) {
     const ticket = state.tickets.get(card.dataset.orderId)
     if (!ticket) continue

@@ -90,12 +90,45 @@ export class KdsService {
     return this.#db.tx(async (trx) => {
       const seq = await this.#lockCursor(trx)
       const order = await this.#orders.findIn(trx, orderId)
-      if (!order) return null
-      const existing = await this.#ticketRow(trx, orderId)
-      const next = buildTicket(order, existing?.items, this.#settings.stations)
-      if (existing && sameTicket(existing, next)) return null
-      return this.#write(trx, seq, existing ? 'ticket:updated' : 'ticket:created', next)
+      return order ? this.#syncIn(trx, seq, order) : null
     })
+  }
+
+  /**
+   * A new order's ticket, handed to `publish` as soon as it is written, while COMMIT is on its
+   * way: this is the order-to-screen path. The order itself is committed already; only the
+   * ticket's seq could be lost (a failed commit), and the outbox then delivers the event again.
+   * A screen resuming in that instant waits for the cursor lock in `catchUp`, so it cannot miss
+   * the ticket. If the ticket exists (a redelivery, or a status change got there first) this is
+   * a plain sync, published by the caller after commit.
+   */
+  place(
+    orderId: string,
+    publish: (event: TicketEvent) => void,
+  ): Promise<{ event: TicketEvent | null; published: boolean }> {
+    return this.#db.tx(async (trx) => {
+      const seq = await this.#lockCursor(trx)
+      const order = await this.#orders.findIn(trx, orderId)
+      if (!order) return { event: null, published: false }
+      const next = buildTicket(order, undefined, this.#settings.stations)
+      const created = await this.#writeRow(trx, seq, 'ticket:created', next, { onlyIfNew: true })
+      if (created) {
+        publish(created)
+        return { event: created, published: true }
+      }
+      return { event: await this.#syncIn(trx, seq, order), published: false }
+    })
+  }
+
+  async #syncIn(
+    trx: Knex.Transaction,
+    seq: number,
+    order: OrderForKitchen,
+  ): Promise<TicketEvent | null> {
+    const existing = await this.#ticketRow(trx, order.id)
+    const next = buildTicket(order, existing?.items, this.#settings.stations)
+    if (existing && sameTicket(existing, next)) return null
+    return this.#write(trx, seq, existing ? 'ticket:updated' : 'ticket:created', next)
   }
 
   /** One item done (or undone). The first bump starts the order; the last one makes it ready. */
@@ -157,7 +190,9 @@ export class KdsService {
   /** What a (re)connecting screen needs: the events after `since`, or every open ticket. */
   catchUp(since?: number): Promise<CatchUp> {
     return this.#db.tx(async (trx) => {
-      const cursor = (await trx('kds_cursors').first('seq')) as { seq: string } | undefined
+      // FOR SHARE waits for a ticket write in flight (already pushed by `place`) to commit.
+      const cursor = (await trx('kds_cursors').forShare().first('seq')) as
+        { seq: string } | undefined
       const seq = Number(cursor?.seq ?? 0)
       const base = { seq, settings: this.#settings, serverTime: new Date().toISOString() }
       if (since !== undefined && since <= seq) {
@@ -225,16 +260,35 @@ export class KdsService {
     type: TicketEventType,
     next: Omit<KitchenTicket, 'seq'>,
   ): Promise<TicketEvent> {
+    return (await this.#writeRow(trx, current, type, next, {}))!
+  }
+
+  /** Writes the ticket and its event; with `onlyIfNew`, nothing (null) when the ticket exists. */
+  async #writeRow(
+    trx: Knex.Transaction,
+    current: number,
+    type: TicketEventType,
+    next: Omit<KitchenTicket, 'seq'>,
+    opts: { onlyIfNew?: boolean },
+  ): Promise<TicketEvent | null> {
     const seq = current + 1
     const ticket: KitchenTicket = { ...next, seq }
-    // Cursor, ticket and event in one statement: one round trip inside the tenant's lock.
-    await trx.raw(
-      `with cursor as (update kds_cursors set seq = :seq, updated_at = now() where tenant_id = :tenant),
-            upsert as (
+    const onConflict = opts.onlyIfNew
+      ? 'do nothing'
+      : 'do update set status = excluded.status, items = excluded.items, seq = excluded.seq, updated_at = now()'
+    // Ticket, cursor and event in one statement: one round trip inside the tenant's lock.
+    // The cursor and the event follow the ticket row, so a skipped insert moves neither.
+    const { rows } = (await trx.raw(
+      `with upsert as (
               insert into kds_tickets (tenant_id, order_id, number, status, label, note, placed_at, items, seq)
               values (:tenant, :orderId, :number, :status, :label, :note, :placedAt, :items::jsonb, :seq)
-              on conflict (tenant_id, order_id) do update set status = excluded.status, items = excluded.items, seq = excluded.seq, updated_at = now())
-       insert into kds_events (tenant_id, seq, type, order_id, ticket) values (:tenant, :seq, :type, :orderId, :ticket::jsonb)`,
+              on conflict (tenant_id, order_id) ${onConflict}
+              returning order_id),
+            cursor as (update kds_cursors set seq = :seq, updated_at = now()
+                        where tenant_id = :tenant and exists (select 1 from upsert))
+       insert into kds_events (tenant_id, seq, type, order_id, ticket)
+       select :tenant, :seq, :type, :orderId, :ticket::jsonb from upsert
+       returning seq`,
       {
         seq,
         tenant: this.#db.tenantId,
@@ -248,7 +302,8 @@ export class KdsService {
         type,
         ticket: JSON.stringify(ticket),
       },
-    )
+    )) as { rows: unknown[] }
+    if (!rows.length) return null
     if (seq % 500 === 0)
       await trx('kds_events')
         .where('seq', '<=', seq - this.#retain)

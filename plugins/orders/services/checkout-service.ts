@@ -7,10 +7,12 @@ import type { OrderService } from './order-service.js'
 import type { CatalogStock, PricedLine } from './ports.js'
 
 /**
- * Guest checkout. The cart is priced by the catalog from the database (client prices are never
- * read) and stock is taken in the same transaction as the order, so concurrent checkouts cannot
- * oversell. An `Idempotency-Key` is claimed by inserting the order row first: a concurrent
- * duplicate waits on the unique index, then finds the committed order and returns it.
+ * Guest checkout in two statements after BEGIN: the catalog prices the cart from the database
+ * (client prices are never read) and takes its stock, then the order, lines and history are
+ * written at once, so concurrent checkouts cannot oversell. The `Idempotency-Key` is claimed by
+ * the order insert: a concurrent duplicate waits on the unique index (or the stock rows), rolls
+ * back its own take and answers with the committed order; any failed checkout with a key checks
+ * for an earlier order under that key before it reports the failure.
  */
 export class CheckoutService {
   readonly #db: TenantDb
@@ -33,54 +35,51 @@ export class CheckoutService {
     this.#principal = deps.principal
   }
 
-  checkout(
+  async checkout(
     body: CheckoutBody,
     idempotencyKey?: string,
   ): Promise<{ order: Order; replayed: boolean }> {
     const items = mergeItems(body.items)
     const hash = idempotencyKey ? requestHash({ ...body, items }) : null
-    return this.#db.tx(async (trx) => {
-      const [created] = (await trx('orders')
-        .insert({
-          tenant_id: this.#db.tenantId,
-          customer_name: body.customer.name ?? null,
-          customer_phone: body.customer.phone ?? null,
-          pickup_name: body.customer.pickupName ?? body.customer.name ?? null,
-          note: body.note || null,
-          idempotency_key: idempotencyKey ?? null,
-          request_hash: hash,
-        })
-        .onConflict(['tenant_id', 'idempotency_key'])
-        .ignore()
-        .returning('*')) as OrderRow[]
-      if (!created) {
-        // The key is taken: by an earlier checkout, or by a concurrent one we waited for on the index.
-        const replay = await this.#replay(trx, idempotencyKey!, hash)
-        if (replay) return replay
+    try {
+      return await this.#db.tx(async (trx) => {
+        const priced = await this.#stock.priceAndTake(trx, items, { currency: body.currency })
+        const row = await this.#insert(trx, body, priced, idempotencyKey ?? null, hash)
+        // The key is taken (by an earlier checkout, or a concurrent one we waited for on the
+        // index): roll back the stock just taken and answer with that order below.
+        if (!row) throw new KeyTaken()
+        this.#events.emit('orders.order.placed', { orderId: row.id, number: Number(row.number) })
+        const lines = row.lines.sort((x, y) => Number(x.line_no) - Number(y.line_no)).map(toLine)
+        return { order: toOrder(row, lines), replayed: false }
+      })
+    } catch (err) {
+      if (!idempotencyKey) throw err
+      // A retry whose first attempt went through is answered with that order, even when the
+      // stock it took is now gone.
+      const replay = await this.#db.tx((trx) => this.#replay(trx, idempotencyKey, hash))
+      if (replay) return replay
+      if (err instanceof KeyTaken)
         throw new OoError(
           'ORDERS_IDEMPOTENCY_CONFLICT',
           409,
           'A checkout with this Idempotency-Key is in progress; retry',
         )
-      }
-      const priced = await this.#stock.priceAndTake(trx, items, { currency: body.currency })
-      // The stock rows stay locked until commit: everything after the take is one statement.
-      const row = await this.#complete(trx, created, priced)
-      this.#events.emit('orders.order.placed', {
-        orderId: created.id,
-        number: Number(created.number),
-      })
-      const lines = row.lines.sort((x, y) => Number(x.line_no) - Number(y.line_no)).map(toLine)
-      return { order: toOrder(row, lines), replayed: false }
-    })
+      throw err
+    }
   }
 
-  /** Lines, total and the first history entry, written in one round trip. */
-  async #complete(
+  /**
+   * The order, its lines and the first history entry in one round trip, after the stock was taken
+   * (the stock rows stay locked until commit, so everything after the take is this one
+   * statement). Null when the Idempotency-Key is already taken.
+   */
+  async #insert(
     trx: Knex.Transaction,
-    order: OrderRow,
+    body: CheckoutBody,
     priced: PricedLine[],
-  ): Promise<OrderRow & { lines: LineRow[] }> {
+    idempotencyKey: string | null,
+    hash: string | null,
+  ): Promise<(OrderRow & { lines: LineRow[] }) | null> {
     const actor = actorOf(this.#principal)
     const lines = priced.map((line, i) => ({
       line_no: i + 1,
@@ -93,31 +92,39 @@ export class CheckoutService {
       category_slug: line.categorySlug ?? null,
       farmer_id: line.farmerId ?? null,
     }))
-    const total = priced.reduce((sum, l) => sum + l.unitPriceMinor * l.quantity, 0)
     const { rows } = (await trx.raw(
-      `with l as (
+      `with o as (
+         insert into orders (tenant_id, customer_name, customer_phone, pickup_name, note, idempotency_key, request_hash, total_minor, currency)
+         values (:tenant, :customerName, :customerPhone, :pickupName, :note, :idempotencyKey, :hash, :total, :currency)
+         on conflict (tenant_id, idempotency_key) do nothing
+         returning *),
+       l as (
          insert into order_lines (tenant_id, order_id, line_no, product_id, name, quantity, unit_price_minor, currency, category_id, category_slug, farmer_id)
-         select :tenant, :orderId, x.line_no, x.product_id, x.name, x.quantity, x.unit_price_minor, x.currency, x.category_id, x.category_slug, x.farmer_id
-           from json_to_recordset(:lines::json) as x(line_no int, product_id text, name text, quantity int, unit_price_minor bigint, currency text,
-                                                   category_id text, category_slug text, farmer_id text)
+         select :tenant, o.id, x.line_no, x.product_id, x.name, x.quantity, x.unit_price_minor, x.currency, x.category_id, x.category_slug, x.farmer_id
+           from o cross join json_to_recordset(:lines::json) as x(line_no int, product_id text, name text, quantity int, unit_price_minor bigint, currency text,
+                                                                  category_id text, category_slug text, farmer_id text)
          returning *),
        h as (
          insert into order_history (tenant_id, order_id, from_status, to_status, actor_kind, actor_id, actor_label)
-         values (:tenant, :orderId, null, 'placed', :actorKind, :actorId, :actorLabel))
-       update orders o set total_minor = :total, currency = :currency where o.id = :orderId
-       returning o.*, (select json_agg(l) from l) as lines`,
+         select :tenant, o.id, null, 'placed', :actorKind, :actorId, :actorLabel from o)
+       select o.*, (select json_agg(l) from l) as lines from o`,
       {
         tenant: this.#db.tenantId,
-        orderId: order.id,
+        customerName: body.customer.name ?? null,
+        customerPhone: body.customer.phone ?? null,
+        pickupName: body.customer.pickupName ?? body.customer.name ?? null,
+        note: body.note || null,
+        idempotencyKey,
+        hash,
+        total: priced.reduce((sum, l) => sum + l.unitPriceMinor * l.quantity, 0),
+        currency: priced[0]?.currency ?? null,
         lines: JSON.stringify(lines),
         actorKind: actor.kind,
         actorId: actor.id,
         actorLabel: actor.label,
-        total,
-        currency: priced[0]?.currency ?? null,
       },
     )) as { rows: (OrderRow & { lines: LineRow[] })[] }
-    return rows[0]!
+    return rows[0] ?? null
   }
 
   async #replay(
@@ -152,3 +159,6 @@ function mergeItems(items: CheckoutBody['items']): { productId: string; quantity
 function requestHash(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex')
 }
+
+/** The Idempotency-Key belongs to another checkout; thrown to roll the transaction back. */
+class KeyTaken extends Error {}
