@@ -5,6 +5,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** A tenant transaction about to begin; `bound` once its BEGIN also set the tenant. */
 export interface TenantBinding {
   readonly tenantId: string
+  /** Commit without waiting for the WAL flush (see `TenantDb.tx`). */
+  readonly asyncCommit: boolean
   bound: boolean
 }
 
@@ -13,9 +15,10 @@ const beginning = new AsyncLocalStorage<TenantBinding>()
 /** Runs `fn` (which opens one transaction) so that its BEGIN can carry the tenant binding. */
 export function withTenantBegin<T>(
   tenantId: string,
+  asyncCommit: boolean,
   fn: (binding: TenantBinding) => Promise<T>,
 ): Promise<T> {
-  const binding: TenantBinding = { tenantId, bound: false }
+  const binding: TenantBinding = { tenantId, asyncCommit, bound: false }
   return beginning.run(binding, () => fn(binding))
 }
 
@@ -30,5 +33,6 @@ export function mergeTenantBegin(obj: { sql?: string }): void {
   const binding = beginning.getStore()
   if (!binding || binding.bound || !UUID.test(binding.tenantId)) return
   binding.bound = true
-  obj.sql = `BEGIN; SELECT set_config('app.tenant_id', '${binding.tenantId}', true)`
+  const relaxed = binding.asyncCommit ? `, set_config('synchronous_commit', 'off', true)` : ''
+  obj.sql = `BEGIN; SELECT set_config('app.tenant_id', '${binding.tenantId}', true)${relaxed}`
 }

@@ -30,11 +30,21 @@ export class TenantDb {
     this.#events = eventBus
   }
 
-  async tx<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction bound to the tenant. `asyncCommit` is for derived data that a
+   * redelivered event rebuilds (kitchen tickets): the commit does not wait for the WAL flush, so
+   * a database crash can lose the last fraction of a second of such commits — together with the
+   * outbox marks written after them, so their events are delivered again. Orders, payments and
+   * anything a customer was told about are never written this way.
+   */
+  async tx<T>(
+    fn: (trx: Knex.Transaction) => Promise<T>,
+    opts: { asyncCommit?: boolean } = {},
+  ): Promise<T> {
     const mark = this.#events.mark()
     let written: OutboxRow[] = []
     try {
-      const result = await withTenantBegin(this.tenantId, (binding) =>
+      const result = await withTenantBegin(this.tenantId, !!opts.asyncCommit, (binding) =>
         this.#database.app.transaction(async (trx) => {
           if (!binding.bound) await bindTenant(trx, this.#database.kind, this.tenantId)
           const value = await fn(trx)

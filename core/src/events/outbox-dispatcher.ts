@@ -222,8 +222,13 @@ export class OutboxDispatcher {
     while (this.#toMark.length) {
       const ids = this.#toMark.splice(0)
       try {
+        // Not worth a WAL flush each: a mark lost in a database crash means one more delivery,
+        // which a crash mid-handler can cause anyway (at least once). The initplan makes this
+        // statement's own transaction commit asynchronously.
         await this.#database!.app.raw(
-          `update oo_outbox set dispatched_at = now() where id = any(?::bigint[]) and claimed_by = ?`,
+          `update oo_outbox set dispatched_at = now()
+            where id = any(?::bigint[]) and claimed_by = ?
+              and (select set_config('synchronous_commit', 'off', true)) = 'off'`,
           [`{${ids.join(',')}}`, this.#workerId],
         )
       } catch (err) {

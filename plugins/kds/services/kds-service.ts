@@ -23,6 +23,9 @@ interface OrdersPort {
 const OPEN = ['placed', 'accepted', 'preparing', 'ready']
 const BEFORE_PREPARING = ['placed', 'accepted']
 const MAX_RESUME = 500
+// Event-driven ticket writes only mirror committed orders: a redelivered event rebuilds them,
+// so their commit need not wait for the WAL flush. Bumps and recalls change orders: durable.
+const REBUILT_FROM_ORDERS = { asyncCommit: true }
 
 export type CatchUp =
   | {
@@ -91,7 +94,7 @@ export class KdsService {
       const seq = await this.#lockCursor(trx)
       const order = await this.#orders.findIn(trx, orderId)
       return order ? this.#syncIn(trx, seq, order) : null
-    })
+    }, REBUILT_FROM_ORDERS)
   }
 
   /**
@@ -117,7 +120,7 @@ export class KdsService {
         return { event: created, published: true }
       }
       return { event: await this.#syncIn(trx, seq, order), published: false }
-    })
+    }, REBUILT_FROM_ORDERS)
   }
 
   async #syncIn(
