@@ -7,6 +7,7 @@ import {
   collect,
   connectSocket,
   emitAck,
+  inTenant,
   nextEvents,
   seedShop,
   type Shop,
@@ -216,6 +217,26 @@ describe('kds: the /kitchen namespace', () => {
       since: 10_000_000,
     })
     expect(tooOld.mode).toBe('snapshot')
+  })
+
+  it('handles a redelivered order event without a second ticket or a gap in the sequence', async () => {
+    const kitchen = await kitchenSocket(shop)
+    const created = collect<KitchenTicket>(kitchen, 'ticket:created')
+    const placed = await order(shop, ['bread'], 'Twice')
+    await created.waitFor((tk) => tk.orderId === placed.order.id)
+    const replay = await inTenant(t, shop.id, async (scope) => {
+      const pushed: unknown[] = []
+      const again = await scope.cradle.kdsService.place(placed.order.id, (e) => pushed.push(e))
+      const events = await scope.cradle.db.tx((trx) =>
+        trx('kds_events').where({ order_id: placed.order.id }).select('type'),
+      )
+      return { again, pushed, events: events.map((e: { type: string }) => e.type) }
+    })
+    expect(replay).toEqual({
+      again: { event: null, published: false },
+      pushed: [],
+      events: ['ticket:created'],
+    })
   })
 
   it('moves the ticket when the order changes elsewhere (admin cancel)', async () => {

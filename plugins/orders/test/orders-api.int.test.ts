@@ -24,6 +24,7 @@ describe('orders store and admin API', () => {
       { slug: 'scarce', price: 700, stock: 10 },
       { slug: 'retired', price: 100, stock: 50, active: false },
       { slug: 'imported', price: 300, stock: 50, currency: 'USD' },
+      { slug: 'last-slice', price: 400, stock: 1 },
     ])
     other = await seedShop(t, 'burger', [{ slug: 'cheeseburger', price: 800, stock: 20 }])
   })
@@ -117,6 +118,19 @@ describe('orders store and admin API', () => {
       'key-concurrent-0001',
     ).expect(422)
     expect(reused.body.error.code).toBe('ORDERS_IDEMPOTENCY_KEY_REUSED')
+  })
+
+  it('answers a retry with its order even when the stock it took is gone', async () => {
+    const body = {
+      items: [{ productId: shop.products['last-slice'], quantity: 1 }],
+      customer: { pickupName: 'Last' },
+    }
+    const first = await checkout(t, shop, body, 'key-last-slice-01').expect(201)
+    expect(await stockOf(t, shop, 'last-slice')).toBe(0)
+    const retry = await checkout(t, shop, body, 'key-last-slice-01').expect(200)
+    expect(retry.body.order.id).toBe(first.body.order.id)
+    const stranger = await checkout(t, shop, body, 'key-last-slice-02').expect(409)
+    expect(stranger.body.error.code).toBe('CATALOG_OUT_OF_STOCK')
   })
 
   it('refuses bad carts with 4xx and a code, writing no order and taking no stock', async () => {
