@@ -99,28 +99,74 @@ export class KdsService {
 
   /**
    * A new order's ticket, handed to `publish` as soon as it is written, while COMMIT is on its
-   * way: this is the order-to-screen path. The order itself is committed already; only the
-   * ticket's seq could be lost (a failed commit), and the outbox then delivers the event again.
-   * A screen resuming in that instant waits for the cursor lock in `catchUp`, so it cannot miss
-   * the ticket. If the ticket exists (a redelivery, or a status change got there first) this is
-   * a plain sync, published by the caller after commit.
+   * way: this is the order-to-screen path, three round trips (BEGIN, the order, the write). The
+   * order is read before the cursor lock: it is committed, and a status change racing with us
+   * syncs the ticket again after us. Only the ticket's seq could be lost (a failed commit); the
+   * outbox then delivers the event again, and a screen resuming in that instant waits for the
+   * cursor lock in `catchUp`. If the ticket exists (a redelivery, or a status change got there
+   * first) this is a plain sync under the lock, published by the caller after commit.
    */
   place(
     orderId: string,
     publish: (event: TicketEvent) => void,
   ): Promise<{ event: TicketEvent | null; published: boolean }> {
     return this.#db.tx(async (trx) => {
-      const seq = await this.#lockCursor(trx)
       const order = await this.#orders.findIn(trx, orderId)
       if (!order) return { event: null, published: false }
-      const next = buildTicket(order, undefined, this.#settings.stations)
-      const created = await this.#writeRow(trx, seq, 'ticket:created', next, { onlyIfNew: true })
+      const created = await this.#create(
+        trx,
+        buildTicket(order, undefined, this.#settings.stations),
+      )
       if (created) {
         publish(created)
         return { event: created, published: true }
       }
-      return { event: await this.#syncIn(trx, seq, order), published: false }
+      const seq = await this.#lockCursor(trx)
+      const current = await this.#orders.findIn(trx, orderId)
+      return { event: current && (await this.#syncIn(trx, seq, current)), published: false }
     }, REBUILT_FROM_ORDERS)
+  }
+
+  /**
+   * Cursor, ticket and event in one statement, only when the order has no ticket yet; null
+   * otherwise. The cursor moves only if no ticket was there; should two deliveries of one event
+   * race, the loser leaves a gap in the sequence, and a screen resuming across a gap gets a
+   * snapshot instead of events (never a wrong board).
+   */
+  async #create(
+    trx: Knex.Transaction,
+    next: Omit<KitchenTicket, 'seq'>,
+  ): Promise<TicketEvent | null> {
+    const { rows } = (await trx.raw(
+      `with cursor as (
+              insert into kds_cursors as k (tenant_id, seq) values (:tenant, 1)
+              on conflict (tenant_id) do update set seq = k.seq + 1, updated_at = now()
+                 where not exists (select 1 from kds_tickets t where t.order_id = :orderId)
+              returning seq),
+            ticket as (
+              insert into kds_tickets (tenant_id, order_id, number, status, label, note, placed_at, items, seq)
+              select :tenant, :orderId, :number, :status, :label, :note, :placedAt, :items::jsonb, cursor.seq from cursor
+              on conflict (tenant_id, order_id) do nothing
+              returning seq)
+       insert into kds_events (tenant_id, seq, type, order_id, ticket)
+       select :tenant, ticket.seq, 'ticket:created', :orderId, jsonb_set(:ticket::jsonb, '{seq}', to_jsonb(ticket.seq)) from ticket
+       returning seq`,
+      {
+        tenant: this.#db.tenantId,
+        orderId: next.orderId,
+        number: next.number,
+        status: next.status,
+        label: next.label,
+        note: next.note,
+        placedAt: next.placedAt,
+        items: JSON.stringify(next.items),
+        ticket: JSON.stringify({ ...next, seq: 0 }),
+      },
+    )) as { rows: { seq: string | number }[] }
+    if (!rows[0]) return null
+    const seq = Number(rows[0].seq)
+    await this.#trimEvents(trx, seq)
+    return { type: 'ticket:created', seq, ticket: { ...next, seq } }
   }
 
   async #syncIn(
@@ -263,35 +309,16 @@ export class KdsService {
     type: TicketEventType,
     next: Omit<KitchenTicket, 'seq'>,
   ): Promise<TicketEvent> {
-    return (await this.#writeRow(trx, current, type, next, {}))!
-  }
-
-  /** Writes the ticket and its event; with `onlyIfNew`, nothing (null) when the ticket exists. */
-  async #writeRow(
-    trx: Knex.Transaction,
-    current: number,
-    type: TicketEventType,
-    next: Omit<KitchenTicket, 'seq'>,
-    opts: { onlyIfNew?: boolean },
-  ): Promise<TicketEvent | null> {
     const seq = current + 1
     const ticket: KitchenTicket = { ...next, seq }
-    const onConflict = opts.onlyIfNew
-      ? 'do nothing'
-      : 'do update set status = excluded.status, items = excluded.items, seq = excluded.seq, updated_at = now()'
-    // Ticket, cursor and event in one statement: one round trip inside the tenant's lock.
-    // The cursor and the event follow the ticket row, so a skipped insert moves neither.
-    const { rows } = (await trx.raw(
-      `with upsert as (
+    // Cursor, ticket and event in one statement: one round trip inside the tenant's lock.
+    await trx.raw(
+      `with cursor as (update kds_cursors set seq = :seq, updated_at = now() where tenant_id = :tenant),
+            upsert as (
               insert into kds_tickets (tenant_id, order_id, number, status, label, note, placed_at, items, seq)
               values (:tenant, :orderId, :number, :status, :label, :note, :placedAt, :items::jsonb, :seq)
-              on conflict (tenant_id, order_id) ${onConflict}
-              returning order_id),
-            cursor as (update kds_cursors set seq = :seq, updated_at = now()
-                        where tenant_id = :tenant and exists (select 1 from upsert))
-       insert into kds_events (tenant_id, seq, type, order_id, ticket)
-       select :tenant, :seq, :type, :orderId, :ticket::jsonb from upsert
-       returning seq`,
+              on conflict (tenant_id, order_id) do update set status = excluded.status, items = excluded.items, seq = excluded.seq, updated_at = now())
+       insert into kds_events (tenant_id, seq, type, order_id, ticket) values (:tenant, :seq, :type, :orderId, :ticket::jsonb)`,
       {
         seq,
         tenant: this.#db.tenantId,
@@ -305,13 +332,17 @@ export class KdsService {
         type,
         ticket: JSON.stringify(ticket),
       },
-    )) as { rows: unknown[] }
-    if (!rows.length) return null
+    )
+    await this.#trimEvents(trx, seq)
+    return { type, seq, ticket }
+  }
+
+  /** Every 500 events, drops those older than the resume window. */
+  async #trimEvents(trx: Knex.Transaction, seq: number): Promise<void> {
     if (seq % 500 === 0)
       await trx('kds_events')
         .where('seq', '<=', seq - this.#retain)
         .delete()
-    return { type, seq, ticket }
   }
 }
 
