@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import { createTestApp, type TestApp } from '@oo/core/testing'
+import { afterEach, describe, expect, it } from 'vitest'
+import tenancy from '../../plugins/tenancy/index.js'
+import probe, { delivered } from './fixtures/probe-plugin.js'
+
+interface LeaseRow {
+  event_id: string
+  claimed_by: string | null
+  claimed_until: Date | null
+  attempts: number
+  dispatched_at: Date | null
+}
+
+function probeRows(t: TestApp): Promise<LeaseRow[]> {
+  return t.engine.database
+    .app('oo_outbox')
+    .where({ name: 'probe.pinged' })
+    .orderBy('id')
+    .select('event_id', 'claimed_by', 'claimed_until', 'attempts', 'dispatched_at')
+}
+
+async function emitProbes(t: TestApp, host: string, count: number): Promise<void> {
+  await t.http.post('/api/v1/store/probe/events').set('Host', host).send({ count }).expect(202)
+}
+
+describe('outbox leases', () => {
+  const apps: TestApp[] = []
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close()
+    delivered.splice(0)
+  })
+
+  async function engine(outbox: {
+    pollIntervalMs?: number
+    autoDispatch?: boolean
+  }): Promise<TestApp> {
+    const t = await createTestApp({ plugins: [tenancy(), probe()], boot: { outbox } })
+    apps.push(t)
+    return t
+  }
+
+  it('lets the writer deliver its own events right after commit, without a poll', async () => {
+    // The only poll runs at start, before anything is written: delivery cannot come from it.
+    const t = await engine({ pollIntervalMs: 60_000 })
+    const shop = await t.seedTenant('writer')
+    await emitProbes(t, shop.host, 3)
+    await expect
+      .poll(() => delivered.filter((d) => d.tenantId === shop.id).map((d) => d.n), {
+        timeout: 2000,
+      })
+      .toEqual([0, 1, 2])
+    await expect
+      .poll(async () => (await probeRows(t)).every((r) => r.dispatched_at), { timeout: 2000 })
+      .toBe(true)
+    // Leased to this process at insert and never claimed again (a claim counts an attempt).
+    const rows = await probeRows(t)
+    expect(new Set(rows.map((r) => r.claimed_by)).size).toBe(1)
+    for (const row of rows) {
+      expect(row.claimed_by).toMatch(new RegExp(`^${hostname()}:${process.pid}:`))
+      expect(row.attempts).toBe(1)
+    }
+  })
+
+  it('marks delivered rows in batches, not with one statement per row', async () => {
+    const t = await engine({ pollIntervalMs: 60_000 })
+    const shop = await t.seedTenant('batches')
+    const marks: string[] = []
+    const record = (q: { sql: string }) => {
+      if (/set dispatched_at/.test(q.sql)) marks.push(q.sql)
+    }
+    t.engine.database.app.on('query', record)
+    try {
+      await emitProbes(t, shop.host, 20)
+      await expect
+        .poll(async () => (await probeRows(t)).filter((r) => r.dispatched_at).length, {
+          timeout: 2000,
+        })
+        .toBe(20)
+    } finally {
+      t.engine.database.app.off('query', record)
+    }
+    expect(marks.length).toBeGreaterThan(0)
+    expect(marks.length).toBeLessThan(20)
+  })
+
+  it('writes unleased rows while this process does not dispatch', async () => {
+    const t = await engine({ autoDispatch: false })
+    const shop = await t.seedTenant('idle')
+    await emitProbes(t, shop.host, 2)
+    expect(await probeRows(t)).toEqual([
+      expect.objectContaining({ claimed_by: null, claimed_until: null, attempts: 0 }),
+      expect.objectContaining({ claimed_by: null, claimed_until: null, attempts: 0 }),
+    ])
+    expect(delivered).toEqual([])
+  })
+
+  it('takes over a dead process’s row only once its lease has run out', async () => {
+    const t = await engine({ pollIntervalMs: 100 })
+    const shop = await t.seedTenant('takeover')
+    const eventId = randomUUID()
+    // What a writer that died between its commit and its delivery leaves behind.
+    await t.engine.database.asOwner((owner) =>
+      owner('oo_outbox').insert({
+        event_id: eventId,
+        tenant_id: shop.id,
+        name: 'probe.pinged',
+        payload: JSON.stringify({ n: 7 }),
+        claimed_by: 'dead:1:x',
+        claimed_until: owner.raw(`now() + interval '2 seconds'`),
+        attempts: 1,
+      }),
+    )
+    // A full claim pass, as the poll runs it, while the lease still holds.
+    await t.engine.container.cradle.outbox.drain()
+    const { rows } = await t.engine.database.app.raw(
+      `select claimed_until > now() as leased from oo_outbox where event_id = ?`,
+      [eventId],
+    )
+    expect(rows).toEqual([{ leased: true }])
+    expect(delivered).toEqual([])
+
+    await expect
+      .poll(() => delivered, { timeout: 6000 })
+      .toEqual([{ eventId, n: 7, tenantId: shop.id }])
+    await expect
+      .poll(async () => (await probeRows(t))[0]?.dispatched_at ?? null, { timeout: 2000 })
+      .not.toBeNull()
+    const [row] = await probeRows(t)
+    expect(row!.claimed_by).toMatch(new RegExp(`^${hostname()}:${process.pid}:`))
+    expect(row!.attempts).toBe(2)
+  })
+})
