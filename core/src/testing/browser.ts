@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext } from 'playwright-core'
@@ -36,6 +37,12 @@ export async function launchChromium(
       '--host-resolver-rules=MAP *.test 127.0.0.1',
     ],
   })
-  context.once('close', () => rmSync(profile, { recursive: true, force: true }))
+  // The browser may still be writing its profile when the context reports closed: retry, and
+  // never fail a test over a temporary folder.
+  context.once('close', () => {
+    rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(
+      () => undefined,
+    )
+  })
   return context
 }
