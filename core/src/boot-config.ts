@@ -15,7 +15,13 @@ export interface ResolvedConfig {
   redis: { url?: string; keyPrefix: string }
   autoMigrate: boolean
   shutdownTimeoutMs: number
-  outbox: { pollIntervalMs: number; autoDispatch: boolean; leaseSeconds: number }
+  /** `retainSeconds`: how long delivered rows stay in `oo_outbox` before they are purged. */
+  outbox: {
+    pollIntervalMs: number
+    autoDispatch: boolean
+    leaseSeconds: number
+    retainSeconds: number
+  }
 }
 
 export function resolveConfig(
@@ -42,6 +48,12 @@ export function resolveConfig(
     redis: { url: config.redis?.url, keyPrefix: config.redis?.keyPrefix ?? 'oo' },
     autoMigrate: config.autoMigrate ?? (!config.database?.url || mode !== 'production'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
-    outbox: { pollIntervalMs: 1000, autoDispatch: true, leaseSeconds: 30, ...overrides.outbox },
+    outbox: {
+      pollIntervalMs: 1000,
+      autoDispatch: true,
+      leaseSeconds: 30,
+      retainSeconds: 86_400,
+      ...overrides.outbox,
+    },
   }
 }

@@ -131,4 +131,39 @@ describe('outbox leases', () => {
     expect(row!.claimed_by).toMatch(new RegExp(`^${hostname()}:${process.pid}:`))
     expect(row!.attempts).toBe(2)
   })
+
+  it('purges delivered rows after the retention period and keeps undelivered and dead ones', async () => {
+    const t = await engine({ pollIntervalMs: 60_000 })
+    const shop = await t.seedTenant('purge')
+    await emitProbes(t, shop.host, 3)
+    await expect
+      .poll(async () => (await probeRows(t)).filter((r) => r.dispatched_at).length)
+      .toBe(3)
+    const [old, recent] = await probeRows(t)
+    await t.engine.database.asOwner(async (owner) => {
+      // One delivered row is two days old; plus an undelivered and a dead row of the same age.
+      await owner('oo_outbox')
+        .where({ event_id: old!.event_id })
+        .update({ dispatched_at: owner.raw(`now() - interval '2 days'`) })
+      for (const state of [{}, { failed_at: owner.raw(`now() - interval '2 days'`) }])
+        await owner('oo_outbox').insert({
+          event_id: randomUUID(),
+          tenant_id: shop.id,
+          name: 'probe.kept',
+          payload: JSON.stringify({ n: 0 }),
+          created_at: owner.raw(`now() - interval '2 days'`),
+          available_at: owner.raw(`now() + interval '1 day'`),
+          ...state,
+        })
+    })
+    expect(await t.engine.container.cradle.outbox.purgeDelivered()).toBe(1)
+    const left = await probeRows(t)
+    expect(left.map((r) => r.event_id)).not.toContain(old!.event_id)
+    expect(left.map((r) => r.event_id)).toContain(recent!.event_id)
+    const kept = await t.engine.database
+      .app('oo_outbox')
+      .where({ name: 'probe.kept' })
+      .count({ n: '*' })
+    expect(Number(kept[0]!.n)).toBe(2)
+  })
 })

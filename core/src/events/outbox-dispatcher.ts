@@ -30,6 +30,8 @@ interface Queued {
 
 const BATCH = 50
 const MAX_ATTEMPTS = 10
+const PURGE_EVERY_MS = 60_000
+const PURGE_BATCH = 1000
 
 /**
  * Delivers outbox rows to plugin handlers, exactly once across engine processes unless one dies
@@ -54,6 +56,8 @@ export class OutboxDispatcher {
   #abandon = false
   #pollIntervalMs = 1000
   #leaseSeconds = 30
+  #retainSeconds = 86_400
+  #lastPurge = Date.now()
   #toMark: string[] = []
   #marking?: Promise<void>
   delivered = 0
@@ -71,12 +75,14 @@ export class OutboxDispatcher {
     pollIntervalMs: number
     autoDispatch: boolean
     leaseSeconds: number
+    retainSeconds: number
   }): void {
     this.#database = opts.database
     this.#root = opts.root
     this.#logger = opts.logger
     this.#pollIntervalMs = opts.pollIntervalMs
     this.#leaseSeconds = opts.leaseSeconds
+    this.#retainSeconds = opts.retainSeconds
     if (!opts.autoDispatch) return
     this.#stopped = false
     this.#schedule(0)
@@ -151,7 +157,35 @@ export class OutboxDispatcher {
     } finally {
       this.#polling = undefined
     }
+    if (Date.now() - this.#lastPurge >= PURGE_EVERY_MS) {
+      this.#lastPurge = Date.now()
+      await this.purgeDelivered().catch((err: unknown) =>
+        this.#logger?.error({ err }, 'outbox purge failed'),
+      )
+    }
     if (!this.#stopped) this.#schedule(this.#pollIntervalMs)
+  }
+
+  /**
+   * Deletes rows delivered more than `retainSeconds` ago, a batch at a time (every process does
+   * this about once a minute; concurrent purges skip each other's rows). Dead rows stay.
+   */
+  async purgeDelivered(): Promise<number> {
+    const db = this.#database
+    if (!db) return 0
+    let purged = 0
+    for (;;) {
+      const result = (await db.app.raw(
+        `delete from oo_outbox where id in (
+           select id from oo_outbox
+            where dispatched_at is not null and dispatched_at < now() - (? * interval '1 second')
+            order by dispatched_at limit ${PURGE_BATCH} for update skip locked)`,
+        [this.#retainSeconds],
+      )) as { rowCount?: number; affectedRows?: number }
+      const deleted = Number(result.rowCount ?? result.affectedRows) || 0
+      purged += deleted
+      if (deleted < PURGE_BATCH) return purged
+    }
   }
 
   async #claimLoop(): Promise<void> {
