@@ -8,6 +8,7 @@ import {
   PG_TEMPLATE_DB,
   PGLITE_TEMPLATE_FILE,
   adminQuery,
+  dropClones,
   dropStaleTemplates,
   withDatabase,
 } from './test-databases.js'
@@ -42,7 +43,10 @@ export default async function setup(project: {
     } finally {
       await db.close()
     }
-    return async () => adminQuery(url, `drop database if exists ${PG_TEMPLATE_DB} with (force)`)
+    return async () => {
+      await dropClones(url, PG_TEMPLATE_DB)
+      await adminQuery(url, `drop database if exists ${PG_TEMPLATE_DB} with (force)`)
+    }
   }
   const pglite = await PGlite.create()
   const db = await Database.connect(resolveConfig({ plugins: [] }).database, { pglite })

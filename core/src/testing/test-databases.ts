@@ -32,12 +32,34 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
+/** The name prefix of the clones of `template` (`oo_tpl_<pid>_<stamp>` → `oo_t_<pid>_<stamp>_`). */
+export function clonePrefix(template: string): string {
+  return `${template.replace(/^oo_tpl_/, 'oo_t_')}_`
+}
+
+/** Drops the clones of `template` still there when the run ends (tests that did not drop theirs). */
+export async function dropClones(url: string, template: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      `select datname from pg_database where starts_with(datname, $1)`,
+      [clonePrefix(template)],
+    )
+    for (const { datname } of rows)
+      await client.query(`drop database if exists ${datname} with (force)`)
+  } finally {
+    await client.end()
+  }
+}
+
 /** A fresh PostgreSQL database cloned from the migrated template (fast: a file copy). */
 export async function createPgTestDatabase(
   url: string,
   template: string,
 ): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const name = `oo_t_${randomBytes(6).toString('hex')}`
+  // Named after the run's template, so the run's teardown finds every clone a test left behind.
+  const name = `${clonePrefix(template)}${randomBytes(6).toString('hex')}`
   for (let attempt = 0; ; attempt++) {
     try {
       await adminQuery(url, `create database ${name} template ${template}`)
@@ -63,7 +85,7 @@ export function pgliteTemplate(file: string): Blob {
 
 export { adminQuery }
 
-/** Templates and clones left by runs that were killed more than an hour ago. */
+/** Templates and clones left by runs that were killed (started more than an hour ago). */
 export async function dropStaleTemplates(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') })
   await client.connect()
@@ -72,7 +94,7 @@ export async function dropStaleTemplates(url: string): Promise<void> {
       `select datname from pg_database where datname ~ '^oo_(tpl|t)_'`,
     )
     for (const { datname } of rows) {
-      const stamp = /^oo_tpl_\d+_([0-9a-z]+)$/.exec(datname)?.[1]
+      const stamp = /^oo_(?:tpl|t)_\d+_([0-9a-z]+)(?:_[0-9a-f]+)?$/.exec(datname)?.[1]
       if (stamp && Date.now() - parseInt(stamp, 36) > 3_600_000)
         await client.query(`drop database if exists ${datname} with (force)`)
     }
