@@ -12,6 +12,7 @@ export { defineConfig, type OoConfig } from './config/define-config.js'
 export { env } from './config/env.js'
 export type { ResolvedConfig } from './boot-config.js'
 export { OoError, isOoError } from './errors.js'
+export { isUuid } from './ids.js'
 export type { Logger } from './logger.js'
 export type {
   Cradle,

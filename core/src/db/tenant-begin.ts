@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid } from '../ids.js'
 
 /** A tenant transaction about to begin; `bound` once its BEGIN also set the tenant. */
 export interface TenantBinding {
@@ -31,7 +30,7 @@ export function withTenantBegin<T>(
 export function mergeTenantBegin(obj: { sql?: string }): void {
   if (obj.sql !== 'BEGIN;') return
   const binding = beginning.getStore()
-  if (!binding || binding.bound || !UUID.test(binding.tenantId)) return
+  if (!binding || binding.bound || !isUuid(binding.tenantId)) return
   binding.bound = true
   const relaxed = binding.asyncCommit ? `, set_config('synchronous_commit', 'off', true)` : ''
   obj.sql = `BEGIN; SELECT set_config('app.tenant_id', '${binding.tenantId}', true)${relaxed}`

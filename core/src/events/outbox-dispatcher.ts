@@ -110,8 +110,7 @@ export class OutboxDispatcher {
     } finally {
       this.#polling = undefined
     }
-    while (this.#runners.size) await Promise.all(this.#runners.values())
-    while (this.#marking) await this.#marking
+    await this.#settle()
   }
 
   /**
@@ -125,6 +124,11 @@ export class OutboxDispatcher {
     clearTimeout(this.#timer)
     while (this.#polling) await this.#polling
     if (opts.drain && this.#database) await this.drain()
+    await this.#settle()
+  }
+
+  /** Waits for the deliveries in flight and the marks they left. */
+  async #settle(): Promise<void> {
     while (this.#runners.size) await Promise.all(this.#runners.values())
     while (this.#marking) await this.#marking
   }

@@ -38,19 +38,8 @@ export function clonePrefix(template: string): string {
 }
 
 /** Drops the clones of `template` still there when the run ends (tests that did not drop theirs). */
-export async function dropClones(url: string, template: string): Promise<void> {
-  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') })
-  await client.connect()
-  try {
-    const { rows } = await client.query<{ datname: string }>(
-      `select datname from pg_database where starts_with(datname, $1)`,
-      [clonePrefix(template)],
-    )
-    for (const { datname } of rows)
-      await client.query(`drop database if exists ${datname} with (force)`)
-  } finally {
-    await client.end()
-  }
+export function dropClones(url: string, template: string): Promise<void> {
+  return dropDatabases(url, (name) => name.startsWith(clonePrefix(template)))
 }
 
 /** A fresh PostgreSQL database cloned from the migrated template (fast: a file copy). */
@@ -86,18 +75,23 @@ export function pgliteTemplate(file: string): Blob {
 export { adminQuery }
 
 /** Templates and clones left by runs that were killed (started more than an hour ago). */
-export async function dropStaleTemplates(url: string): Promise<void> {
+export function dropStaleTemplates(url: string): Promise<void> {
+  return dropDatabases(url, (name) => {
+    const stamp = /^oo_(?:tpl|t)_\d+_([0-9a-z]+)(?:_[0-9a-f]+)?$/.exec(name)?.[1]
+    return !!stamp && Date.now() - parseInt(stamp, 36) > 3_600_000
+  })
+}
+
+/** Drops every test database (`oo_tpl_*`, `oo_t_*`) that `pick` names. */
+async function dropDatabases(url: string, pick: (name: string) => boolean): Promise<void> {
   const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') })
   await client.connect()
   try {
     const { rows } = await client.query<{ datname: string }>(
       `select datname from pg_database where datname ~ '^oo_(tpl|t)_'`,
     )
-    for (const { datname } of rows) {
-      const stamp = /^oo_(?:tpl|t)_\d+_([0-9a-z]+)(?:_[0-9a-f]+)?$/.exec(datname)?.[1]
-      if (stamp && Date.now() - parseInt(stamp, 36) > 3_600_000)
-        await client.query(`drop database if exists ${datname} with (force)`)
-    }
+    for (const { datname } of rows)
+      if (pick(datname)) await client.query(`drop database if exists ${datname} with (force)`)
   } finally {
     await client.end()
   }

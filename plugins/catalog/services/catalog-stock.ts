@@ -1,4 +1,4 @@
-import { OoError, type ScopedEventBus } from '@oo/core'
+import { isUuid, OoError, type ScopedEventBus } from '@oo/core'
 import type { Knex } from 'knex'
 
 /** One requested line of a checkout: which product, how many units. */
@@ -32,7 +32,6 @@ interface TakenRow {
   farmer_id: string | null
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const MAX_QUANTITY = 100_000
 
 const TAKE_SQL = `
@@ -73,7 +72,7 @@ export class CatalogStock {
     const short: { productId: string; requested: number; available: number }[] = []
     const unavailable = new Set<string>()
     for (const [productId, quantity] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
-      if (!UUID.test(productId)) {
+      if (!isUuid(productId)) {
         unavailable.add(productId)
         continue
       }
@@ -145,7 +144,7 @@ export class CatalogStock {
   /** Returns stock taken by `priceAndTake` (cancelled or failed orders). Deleted products are skipped. */
   async giveBack(trx: Knex.Transaction, lines: StockLine[]): Promise<void> {
     for (const [productId, quantity] of [...totals(lines)].sort(([a], [b]) => a.localeCompare(b))) {
-      if (!UUID.test(productId)) continue
+      if (!isUuid(productId)) continue
       const { rows } = await trx.raw<{ rows: TakenRow[] }>(GIVE_SQL, [quantity, productId])
       if (rows[0]) this.#emit(rows[0])
     }

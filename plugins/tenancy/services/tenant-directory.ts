@@ -1,4 +1,5 @@
 import {
+  isUuid,
   OoError,
   TENANT_ROLES,
   type Database,
@@ -9,8 +10,6 @@ import {
 } from '@oo/core'
 import type { TenancyOptions } from '../config.js'
 import type { UserDirectory } from './user-directory.js'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * Answers "which tenant is this request for, and what may the caller do there?":
@@ -40,18 +39,13 @@ export class TenantDirectory implements TenantResolver {
 
   async findByHost(host: string): Promise<Tenant | null> {
     const key = host.toLowerCase()
-    const cached = this.#hostCache.get(key)
-    if (cached && cached.until > Date.now()) return cached.tenant
-    const { rows } = await this.#database.app.raw(
-      'select id, slug, name from oo_tenant_by_host(?)',
-      [key],
-    )
-    const tenant = (rows[0] as Tenant | undefined) ?? null
-    if (this.#options.hostCacheMs > 0) {
-      if (this.#hostCache.size > 10_000) this.#hostCache.clear()
-      this.#hostCache.set(key, { tenant, until: Date.now() + this.#options.hostCacheMs })
-    }
-    return tenant
+    return this.#cached(this.#hostCache, key, true, async () => {
+      const { rows } = await this.#database.app.raw(
+        'select id, slug, name from oo_tenant_by_host(?)',
+        [key],
+      )
+      return (rows[0] as Tenant | undefined) ?? null
+    })
   }
 
   forgetHost(host: string): void {
@@ -59,18 +53,31 @@ export class TenantDirectory implements TenantResolver {
   }
 
   async byId(id: string): Promise<Tenant | null> {
-    if (!UUID.test(id)) return null
-    const cached = this.#idCache.get(id)
-    if (cached && cached.until > Date.now()) return cached.tenant
-    const tenant =
-      ((await this.#database
-        .app('tenants')
-        .where({ id, status: 'COMMITTED' })
-        .first(['id', 'slug', 'name'])) as Tenant | undefined) ?? null
+    if (!isUuid(id)) return null
     // A miss is not cached: a tenant being provisioned is usable the moment it commits.
-    if (tenant && this.#options.hostCacheMs > 0) {
-      if (this.#idCache.size > 10_000) this.#idCache.clear()
-      this.#idCache.set(id, { tenant, until: Date.now() + this.#options.hostCacheMs })
+    return this.#cached(this.#idCache, id, false, async () => {
+      return (
+        ((await this.#database
+          .app('tenants')
+          .where({ id, status: 'COMMITTED' })
+          .first(['id', 'slug', 'name'])) as Tenant | undefined) ?? null
+      )
+    })
+  }
+
+  /** Look-ups kept for `hostCacheMs` (0 = none); a full map is emptied rather than grown. */
+  async #cached(
+    cache: Map<string, { tenant: Tenant | null; until: number }>,
+    key: string,
+    keepMisses: boolean,
+    load: () => Promise<Tenant | null>,
+  ): Promise<Tenant | null> {
+    const hit = cache.get(key)
+    if (hit && hit.until > Date.now()) return hit.tenant
+    const tenant = await load()
+    if ((tenant || keepMisses) && this.#options.hostCacheMs > 0) {
+      if (cache.size > 10_000) cache.clear()
+      cache.set(key, { tenant, until: Date.now() + this.#options.hostCacheMs })
     }
     return tenant
   }
@@ -103,7 +110,7 @@ export class TenantDirectory implements TenantResolver {
           { field: 'X-Tenant-ID' },
         )
       }
-      const tenant = fromHost ?? (UUID.test(tenantHeader) ? await this.byId(tenantHeader) : null)
+      const tenant = fromHost ?? (isUuid(tenantHeader) ? await this.byId(tenantHeader) : null)
       const role = tenant ? await this.roleIn(tenant.id, principal) : undefined
       // Same answer whether the tenant exists or not: the header must not probe for tenants.
       if (!tenant || (!role && principal?.tenantId !== tenant.id)) {
