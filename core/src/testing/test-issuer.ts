@@ -1,4 +1,12 @@
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey } from 'jose'
+import {
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from 'jose'
 import { OoError } from '../errors.js'
 import { definePlugin } from '../plugins/define-plugin.js'
 import type { Principal } from '../auth/principal.js'
@@ -23,6 +31,17 @@ interface UserDirectoryLike {
  */
 export class TestIssuer {
   #keys?: { privateKey: CryptoKey; publicKey: CryptoKey }
+
+  /**
+   * The parent test process's issuer inside a child engine process: verifies tokens with the
+   * parent's public key and cannot sign any (signing with a public key fails).
+   */
+  static async fromPublicJwk(jwk: JWK): Promise<TestIssuer> {
+    const issuer = new TestIssuer()
+    const publicKey = (await importJWK(jwk, 'ES256')) as CryptoKey
+    issuer.#keys = { publicKey, privateKey: publicKey }
+    return issuer
+  }
 
   async keys(): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
     this.#keys ??= await generateKeyPair('ES256')
