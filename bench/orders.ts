@@ -2,13 +2,14 @@
 // peak checkout throughput, on PostgreSQL + Redis.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
-//     node_modules/.bin/tsx bench/orders.ts [--rate 50] [--seconds 15] [--peak-seconds 5] [--hot-seconds 3] [--concurrency 32]
+//     node_modules/.bin/tsx bench/orders.ts [--rate 50] [--seconds 15] [--peak-seconds 5] [--hot-seconds 3] [--concurrency 32] [--serial 200]
 //
 // Latency = checkout request sent to process A → `ticket:created` received on a KDS socket
 // connected to process B (outbox → handler → Redis adapter → socket). Carts are 1–3 lines from a
 // menu of 24 products. Throughput = 201 checkouts/s from `concurrency` keep-alive clients spread
 // over both processes: over the menu, then (worst case) all on one product's row.
 import { randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { parseArgs } from 'node:util'
 import { boot, type Engine } from '@oo/core'
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     'peak-seconds': { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '32' },
     'hot-seconds': { type: 'string', default: '3' },
+    serial: { type: 'string', default: '200' },
   },
 })
 const RATE = Number(args.rate)
@@ -33,6 +35,7 @@ const SECONDS = Number(args.seconds)
 const PEAK_SECONDS = Number(args['peak-seconds'])
 const CONCURRENCY = Number(args.concurrency)
 const HOT_SECONDS = Number(args['hot-seconds'])
+const SERIAL = Number(args.serial)
 const MENU = 24
 const HARD_LIMIT_MS = 60_000 + (SECONDS + PEAK_SECONDS + HOT_SECONDS) * 1000 * 2
 
@@ -93,6 +96,53 @@ async function admin(sql: string): Promise<void> {
   } finally {
     await client.end()
   }
+}
+
+/** CPU ms used so far by each process of a group (Linux /proc; zeros elsewhere). */
+function cpuMs(pids: () => number[]): number {
+  let ticks = 0
+  for (const pid of pids()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * 10
+}
+
+function postgresPids(): number[] {
+  try {
+    return readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')
+        } catch {
+          return false
+        }
+      })
+  } catch {
+    return []
+  }
+}
+
+/** CPU per order by process over a phase: `done(n)` prints it for the n orders of the phase. */
+function cpuMeter(engines: EngineProcess[]): (n: number) => string {
+  const groups = {
+    'engine A': () => [engines[0]!.pid],
+    'engine B': () => [engines[1]!.pid],
+    PostgreSQL: postgresPids,
+    'load generator': () => [process.pid],
+  }
+  const before = Object.fromEntries(Object.entries(groups).map(([k, f]) => [k, cpuMs(f)]))
+  return (n) =>
+    `  CPU per order: ${Object.entries(groups)
+      .map(([k, f]) => `${k} ${((cpuMs(f) - before[k]!) / n).toFixed(2)} ms`)
+      .join(', ')}`
 }
 
 function pct(sorted: number[], p: number): number {
@@ -175,6 +225,10 @@ try {
     OO_LOAD_FROM_ONE_IP: '1',
     OO_REDIS_PREFIX: `oo-bench-${dbName}`,
     OO_TEST_ISSUER_JWK: JSON.stringify(await exportJWK((await issuer.keys()).publicKey)),
+    // e.g. BENCH_ENGINE_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile both engines.
+    ...(process.env.BENCH_ENGINE_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_ENGINE_NODE_OPTIONS }
+      : {}),
   }
   const [a, b] = await Promise.all([spawnEngine(KDS_ENGINE, env), spawnEngine(KDS_ENGINE, env)])
   children.push(a!, b!)
@@ -194,10 +248,12 @@ try {
   })
   const sent = new Map<string, number>()
   const latencies: number[] = []
+  const slow: [number, number][] = []
   kitchen.on('ticket:created', (ticket: { label: string }) => {
     const at = sent.get(ticket.label)
     if (at !== undefined) {
       latencies.push(performance.now() - at)
+      if (performance.now() - at > 30) slow.push([at, performance.now() - at])
       sent.delete(ticket.label)
     }
   })
@@ -229,10 +285,33 @@ try {
   latencies.length = 0
   sent.clear()
 
+  // Phase 0: one order at a time, each waiting for its ticket: the path's own cost, no queueing.
+  if (SERIAL > 0) {
+    const serialMeter = cpuMeter(children)
+    const serialHttp: number[] = []
+    for (let i = 0; i < SERIAL; i++) {
+      const label = `serial-${i}`
+      const t0 = performance.now()
+      sent.set(label, t0)
+      await order(a!.url, label)
+      serialHttp.push(performance.now() - t0)
+      const until = performance.now() + 2000
+      while (sent.has(label) && performance.now() < until) await new Promise((r) => setImmediate(r))
+    }
+    console.log(`\nserial: ${SERIAL} checkouts one at a time to A, each until its ticket is on B`)
+    console.log(summary('  order → kitchen (A → B)', latencies))
+    console.log(summary('  checkout HTTP (A)', serialHttp))
+    console.log(serialMeter(SERIAL))
+    latencies.length = 0
+    slow.length = 0
+    sent.clear()
+  }
+
   // Phase 1: steady rate to A, tickets observed on B.
   const total = RATE * SECONDS
   const httpTimes: number[] = []
   const failures: number[] = []
+  const meter = cpuMeter(children)
   const started = performance.now()
   const inflight: Promise<void>[] = []
   for (let i = 0; i < total; i++) {
@@ -259,6 +338,14 @@ try {
   )
   console.log(summary('  order → kitchen (A → B)', latencies))
   console.log(summary('  checkout HTTP (A)', httpTimes))
+  console.log(meter(total))
+  if (process.env.BENCH_SLOW)
+    console.log(
+      `  slow (> 30 ms) at s: ${slow
+        .filter(([at]) => at >= started)
+        .map(([at, ms]) => `${((at - started) / 1000).toFixed(2)}:${ms.toFixed(0)}`)
+        .join(' ')}`,
+    )
   void achieved
 
   // Phase 2: peak throughput, clients spread over both processes.
@@ -271,6 +358,7 @@ try {
     let refused = 0
     const times: number[] = []
     const stopAt = performance.now() + seconds * 1000
+    const peakMeter = cpuMeter(children)
     const peakStart = performance.now()
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async (_, w) => {
@@ -293,6 +381,7 @@ try {
       `\npeak (${label}): ${CONCURRENCY} concurrent clients over A and B for ${elapsed.toFixed(1)} s: ${ok} orders, ${refused} refused → ${(ok / elapsed).toFixed(0)} checkouts/s`,
     )
     console.log(summary('  checkout HTTP under load', times))
+    console.log(peakMeter(ok + refused))
   }
   await peak('menu', PEAK_SECONDS, cart)
   // Worst case: every checkout takes stock from the same product, so all of them queue on one row lock.

@@ -1,4 +1,5 @@
 import type { OrdersOptions } from './config.js'
+import type { PlacedOrder } from './services/order-rows.js'
 import type { OrderStatus } from './services/order-state.js'
 import type { CheckoutService } from './services/checkout-service.js'
 import type { OrderService } from './services/order-service.js'
@@ -14,7 +15,12 @@ declare module '@oo/core' {
     checkoutService: CheckoutService
   }
   interface EventMap {
-    'orders.order.placed': { orderId: string; number: number }
+    'orders.order.placed': {
+      orderId: string
+      number: number
+      /** The order as placed (no prices, no phone), so a consumer need not read it back. */
+      order?: PlacedOrder
+    }
     'orders.order.status-changed': {
       orderId: string
       number: number

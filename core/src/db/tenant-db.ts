@@ -3,7 +3,7 @@ import type { Tenant } from '../container/cradle.js'
 import type { ScopedEventBus } from '../events/event-bus.js'
 import type { OutboxRow } from '../events/outbox-dispatcher.js'
 import type { Database } from './database.js'
-import { withTenantBegin } from './tenant-begin.js'
+import { withTenantBegin, type TenantBinding } from './tenant-begin.js'
 
 /**
  * The tenant's database handle, only on scopes. Every transaction sets `app.tenant_id`
@@ -37,28 +37,77 @@ export class TenantDb {
    * outbox marks written after them, so their events are delivered again. Orders, payments and
    * anything a customer was told about are never written this way.
    */
-  async tx<T>(
+  tx<T>(
     fn: (trx: Knex.Transaction) => Promise<T>,
     opts: { asyncCommit?: boolean } = {},
   ): Promise<T> {
+    return this.#run((trx) => fn(trx), opts)
+  }
+
+  /**
+   * A transaction of one statement (named `:bindings`), returning its rows. On PostgreSQL the
+   * statement travels with the COMMIT (values inlined by knex's escaping): two round trips in
+   * all, the BEGIN that binds the tenant and statement+COMMIT.
+   */
+  async statement<R>(
+    sql: string,
+    bindings: Knex.ValueDict,
+    opts: { asyncCommit?: boolean } = {},
+  ): Promise<R[]> {
+    let rows: Promise<R[]> = Promise.resolve([])
+    await this.#run(async (trx, binding) => {
+      if (binding.bound) rows = atCommit<R>(binding, trx.raw(sql, bindings).toQuery())
+      else rows = Promise.resolve(((await trx.raw(sql, bindings)) as { rows: R[] }).rows)
+    }, opts)
+    return rows
+  }
+
+  async #run<T>(
+    fn: (trx: Knex.Transaction, binding: TenantBinding) => Promise<T>,
+    opts: { asyncCommit?: boolean },
+  ): Promise<T> {
     const mark = this.#events.mark()
-    let written: OutboxRow[] = []
+    let written: Promise<OutboxRow[]> = Promise.resolve([])
     try {
       const result = await withTenantBegin(this.tenantId, !!opts.asyncCommit, (binding) =>
-        this.#database.app.transaction(async (trx) => {
-          if (!binding.bound) await bindTenant(trx, this.#database.kind, this.tenantId)
-          const value = await fn(trx)
-          written = await this.#events.writeSince(mark, trx)
-          return value
-        }),
+        this.#database.app
+          .transaction(async (trx) => {
+            if (!binding.bound) await bindTenant(trx, this.#database.kind, this.tenantId)
+            const value = await fn(trx, binding)
+            // The outbox rows go with the COMMIT when the engine's pg client sends it.
+            written = binding.bound
+              ? this.#events.writeAtCommit(mark, (sql) => atCommit<OutboxRow>(binding, sql))
+              : Promise.resolve(await this.#events.writeSince(mark, trx))
+            return value
+          })
+          .finally(() => notSentWithCommit(binding)),
       )
-      this.#events.committed(written)
+      this.#events.committed(await written)
       return result
     } catch (err) {
       this.#events.discardSince(mark)
       throw err
     }
   }
+}
+
+/** Queues a statement for the transaction's COMMIT; resolves with its rows once committed. */
+function atCommit<R>(binding: TenantBinding, sql: string): Promise<R[]> {
+  const rows = new Promise<R[]>((resolve, reject) => {
+    binding.atCommit.push({
+      sql,
+      settle: (result) => (result instanceof Error ? reject(result) : resolve(result.rows as R[])),
+    })
+  })
+  // A rolled-back transaction rejects this too, and its caller has the error already.
+  rows.catch(() => undefined)
+  return rows
+}
+
+/** A COMMIT that did not take its statements (a rollback, or a knex that commits otherwise). */
+function notSentWithCommit(binding: TenantBinding): void {
+  for (const s of binding.atCommit.splice(0))
+    s.settle(new Error('The transaction ended without sending its last statements'))
 }
 
 /** Binds a transaction to a tenant: the setting RLS reads and, on PGlite, the restricted role. */

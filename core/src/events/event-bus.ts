@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
+import pg from 'pg'
 import type { EventMap } from '../container/cradle.js'
 import type { Database } from '../db/database.js'
 import type { OutboxDispatcher, OutboxRow } from './outbox-dispatcher.js'
+
+const { escapeLiteral } = pg
 
 interface PendingEvent {
   id: string
@@ -57,6 +60,17 @@ export class ScopedEventBus {
     return rows
   }
 
+  /**
+   * Like `writeSince`, but as one statement with its values inlined that `send` puts on the
+   * transaction's COMMIT (no round trip of its own); resolves with the rows once committed.
+   */
+  writeAtCommit(mark: number, send: (sql: string) => Promise<OutboxRow[]>): Promise<OutboxRow[]> {
+    const events = this.#pending.slice(mark)
+    if (!events.length) return Promise.resolve([])
+    this.#pending.splice(mark)
+    return send(outboxInsertSql(events, this.#outbox.lease()))
+  }
+
   /** After commit: this process delivers the rows it wrote (no claim round trip). */
   committed(rows: OutboxRow[]): void {
     if (rows.length && rows[0]!.claimed_by) this.#outbox.deliverCommitted(rows)
@@ -73,6 +87,22 @@ export class ScopedEventBus {
   clear(): void {
     this.#pending.splice(0)
   }
+}
+
+const RETURNING = 'id, event_id, tenant_id, name, payload, created_at, attempts, claimed_by'
+
+/** The outbox insert with its values as literals (pg's escaping), for the simple protocol. */
+function outboxInsertSql(
+  events: PendingEvent[],
+  lease: { workerId: string; seconds: number } | null,
+): string {
+  const text = (v: string | null) => (v === null ? 'null' : escapeLiteral(v))
+  const until = lease ? `now() + interval '${Number(lease.seconds)} seconds'` : 'null'
+  const values = events.map(
+    (e) =>
+      `(${text(e.id)}::uuid, ${text(e.tenantId)}::uuid, ${text(e.name)}, ${text(JSON.stringify(e.payload))}::jsonb, ${text(lease?.workerId ?? null)}, ${until}, ${lease ? 1 : 0})`,
+  )
+  return `insert into oo_outbox (event_id, tenant_id, name, payload, claimed_by, claimed_until, attempts) values ${values.join(', ')} returning ${RETURNING}`
 }
 
 async function insertOutboxRows(
@@ -93,14 +123,5 @@ async function insertOutboxRows(
         attempts: lease ? 1 : 0,
       })),
     )
-    .returning([
-      'id',
-      'event_id',
-      'tenant_id',
-      'name',
-      'payload',
-      'created_at',
-      'attempts',
-      'claimed_by',
-    ])) as OutboxRow[]
+    .returning(RETURNING.split(', '))) as OutboxRow[]
 }

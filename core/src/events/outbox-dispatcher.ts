@@ -229,6 +229,7 @@ export class OutboxDispatcher {
       for (const { done } of queue.splice(0)) done()
       this.#queues.delete(tenantId)
       this.#runners.delete(tenantId)
+      this.#flushMarksSoon()
     }
   }
 
@@ -248,12 +249,24 @@ export class OutboxDispatcher {
     return (rows as OutboxRow[]).sort((a, b) => Number(a.id) - Number(b.id))
   }
 
-  /** Marks delivered rows in one statement per batch instead of one per row. */
+  /**
+   * Marks delivered rows in one statement per batch instead of one per row: when a tenant's queue
+   * runs dry (a checkout's rows are delivered together, then marked together) or a batch is full.
+   */
   #markDelivered(id: string): void {
     this.#toMark.push(id)
-    this.#marking ??= new Promise<void>((resolve) => setImmediate(resolve))
+    if (this.#toMark.length >= BATCH) this.#flushMarksSoon()
+  }
+
+  #flushMarksSoon(): void {
+    if (!this.#toMark.length || this.#marking) return
+    this.#marking = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.#flushMarks())
-      .finally(() => (this.#marking = undefined))
+      .finally(() => {
+        this.#marking = undefined
+        // Rows delivered while the last statement was on its way.
+        if (!this.#runners.size) this.#flushMarksSoon()
+      })
   }
 
   async #flushMarks(): Promise<void> {

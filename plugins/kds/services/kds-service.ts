@@ -23,6 +23,7 @@ interface OrdersPort {
 const OPEN = ['placed', 'accepted', 'preparing', 'ready']
 const BEFORE_PREPARING = ['placed', 'accepted']
 const MAX_RESUME = 500
+const TRIM_EVERY = 500
 // Event-driven ticket writes only mirror committed orders: a redelivered event rebuilds them,
 // so their commit need not wait for the WAL flush. Bumps and recalls change orders: durable.
 const REBUILT_FROM_ORDERS = { asyncCommit: true }
@@ -98,33 +99,16 @@ export class KdsService {
   }
 
   /**
-   * A new order's ticket, handed to `publish` as soon as it is written, while COMMIT is on its
-   * way: this is the order-to-screen path, three round trips (BEGIN, the order, the write). The
-   * order is read before the cursor lock: it is committed, and a status change racing with us
-   * syncs the ticket again after us. Only the ticket's seq could be lost (a failed commit); the
-   * outbox then delivers the event again, and a screen resuming in that instant waits for the
-   * cursor lock in `catchUp`. If the ticket exists (a redelivery, or a status change got there
-   * first) this is a plain sync under the lock, published by the caller after commit.
+   * A new order's ticket, built from the order its event carries and written (cursor, ticket and
+   * event in one statement) with the COMMIT: the order-to-screen path is two round trips, the
+   * BEGIN that binds the tenant and the write. Should the order already have a ticket (a
+   * redelivery, or a status change got there first), or the event carry no order (written by an
+   * older engine), this is a plain sync under the cursor lock. Null when nothing changed.
    */
-  place(
-    orderId: string,
-    publish: (event: TicketEvent) => void,
-  ): Promise<{ event: TicketEvent | null; published: boolean }> {
-    return this.#db.tx(async (trx) => {
-      const order = await this.#orders.findIn(trx, orderId)
-      if (!order) return { event: null, published: false }
-      const created = await this.#create(
-        trx,
-        buildTicket(order, undefined, this.#settings.stations),
-      )
-      if (created) {
-        publish(created)
-        return { event: created, published: true }
-      }
-      const seq = await this.#lockCursor(trx)
-      const current = await this.#orders.findIn(trx, orderId)
-      return { event: current && (await this.#syncIn(trx, seq, current)), published: false }
-    }, REBUILT_FROM_ORDERS)
+  async place(orderId: string, placed?: OrderForKitchen): Promise<TicketEvent | null> {
+    if (!placed) return this.sync(orderId)
+    const created = await this.#create(buildTicket(placed, undefined, this.#settings.stations))
+    return created ?? this.sync(orderId)
   }
 
   /**
@@ -133,11 +117,8 @@ export class KdsService {
    * race, the loser leaves a gap in the sequence, and a screen resuming across a gap gets a
    * snapshot instead of events (never a wrong board).
    */
-  async #create(
-    trx: Knex.Transaction,
-    next: Omit<KitchenTicket, 'seq'>,
-  ): Promise<TicketEvent | null> {
-    const { rows } = (await trx.raw(
+  async #create(next: Omit<KitchenTicket, 'seq'>): Promise<TicketEvent | null> {
+    const rows = await this.#db.statement<{ seq: string | number }>(
       `with cursor as (
               insert into kds_cursors as k (tenant_id, seq) values (:tenant, 1)
               on conflict (tenant_id) do update set seq = k.seq + 1, updated_at = now()
@@ -162,10 +143,11 @@ export class KdsService {
         items: JSON.stringify(next.items),
         ticket: JSON.stringify({ ...next, seq: 0 }),
       },
-    )) as { rows: { seq: string | number }[] }
+      REBUILT_FROM_ORDERS,
+    )
     if (!rows[0]) return null
     const seq = Number(rows[0].seq)
-    await this.#trimEvents(trx, seq)
+    if (seq % TRIM_EVERY === 0) await this.#db.tx((trx) => this.#trimEvents(trx, seq))
     return { type: 'ticket:created', seq, ticket: { ...next, seq } }
   }
 
@@ -239,7 +221,7 @@ export class KdsService {
   /** What a (re)connecting screen needs: the events after `since`, or every open ticket. */
   catchUp(since?: number): Promise<CatchUp> {
     return this.#db.tx(async (trx) => {
-      // FOR SHARE waits for a ticket write in flight (already pushed by `place`) to commit.
+      // FOR SHARE waits for a ticket write in flight to commit, so its event is in the catch-up.
       const cursor = (await trx('kds_cursors').forShare().first('seq')) as
         { seq: string } | undefined
       const seq = Number(cursor?.seq ?? 0)
@@ -337,9 +319,9 @@ export class KdsService {
     return { type, seq, ticket }
   }
 
-  /** Every 500 events, drops those older than the resume window. */
+  /** Every TRIM_EVERY events, drops those older than the resume window. */
   async #trimEvents(trx: Knex.Transaction, seq: number): Promise<void> {
-    if (seq % 500 === 0)
+    if (seq % TRIM_EVERY === 0)
       await trx('kds_events')
         .where('seq', '<=', seq - this.#retain)
         .delete()

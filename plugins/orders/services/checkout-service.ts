@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto'
 import { OoError, type Principal, type ScopedEventBus, type TenantDb } from '@oo/core'
 import type { Knex } from 'knex'
 import type { CheckoutBody } from '../routes/schemas.js'
-import { actorOf, toLine, toOrder, type LineRow, type Order, type OrderRow } from './order-rows.js'
+import {
+  actorOf,
+  toLine,
+  toOrder,
+  toPlaced,
+  type LineRow,
+  type Order,
+  type OrderRow,
+} from './order-rows.js'
 import type { OrderService } from './order-service.js'
 import type { CatalogStock, PricedLine } from './ports.js'
 
@@ -48,9 +56,14 @@ export class CheckoutService {
         // The key is taken (by an earlier checkout, or a concurrent one we waited for on the
         // index): roll back the stock just taken and answer with that order below.
         if (!row) throw new KeyTaken()
-        this.#events.emit('orders.order.placed', { orderId: row.id, number: Number(row.number) })
         const lines = row.lines.sort((x, y) => Number(x.line_no) - Number(y.line_no)).map(toLine)
-        return { order: toOrder(row, lines), replayed: false }
+        const order = toOrder(row, lines)
+        this.#events.emit('orders.order.placed', {
+          orderId: order.id,
+          number: order.number,
+          order: toPlaced(order),
+        })
+        return { order, replayed: false }
       })
     } catch (err) {
       if (!idempotencyKey) throw err

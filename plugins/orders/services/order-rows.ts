@@ -27,6 +27,30 @@ export interface Order {
   lines: OrderLine[]
 }
 
+/** What `orders.order.placed` carries of the order: what a kitchen needs, no prices, no phone. */
+export interface PlacedOrder {
+  status: OrderStatus
+  customer: { name: string | null; pickupName: string | null }
+  note: string | null
+  placedAt: string
+  lines: { id: string; name: string; quantity: number; categorySlug: string | null }[]
+}
+
+export function toPlaced(order: Order): PlacedOrder {
+  return {
+    status: order.status,
+    customer: { name: order.customer.name, pickupName: order.customer.pickupName },
+    note: order.note,
+    placedAt: order.placedAt,
+    lines: order.lines.map(({ id, name, quantity, categorySlug }) => ({
+      id,
+      name,
+      quantity,
+      categorySlug,
+    })),
+  }
+}
+
 export interface OrderHistoryEntry {
   from: OrderStatus | null
   to: OrderStatus
