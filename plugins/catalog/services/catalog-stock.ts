@@ -34,11 +34,18 @@ interface TakenRow {
 
 const MAX_QUANTITY = 100_000
 
+// Every line in one statement. The rows are locked in id order first (the update's own join
+// order is the planner's choice), so two checkouts sharing products cannot deadlock; the update's
+// `stock_qty >= n` is then checked on each row's latest version, so concurrent checkouts never
+// oversell.
 const TAKE_SQL = `
-  with u as (
-    update catalog_products set stock_qty = stock_qty - ?, version = version + 1, updated_at = now()
-     where id = ? and active and stock_qty >= ?
-     returning id, slug, name, price_minor, currency, stock_qty, active, category_id, farmer_id)
+  with wanted as (select w.id, w.quantity from json_to_recordset(?::json) as w(id uuid, quantity int)),
+       locked as (select p.id from catalog_products p where p.id in (select id from wanted) order by p.id for update),
+       u as (
+         update catalog_products p set stock_qty = p.stock_qty - w.quantity, version = p.version + 1, updated_at = now()
+           from wanted w
+          where p.id = w.id and p.id in (select id from locked) and p.active and p.stock_qty >= w.quantity
+          returning p.id, p.slug, p.name, p.price_minor, p.currency, p.stock_qty, p.active, p.category_id, p.farmer_id)
   select u.*, c.slug as category_slug from u left join catalog_categories c on c.id = u.category_id`
 
 const GIVE_SQL = `
@@ -71,27 +78,41 @@ export class CatalogStock {
     const taken = new Map<string, TakenRow>()
     const short: { productId: string; requested: number; available: number }[] = []
     const unavailable = new Set<string>()
-    for (const [productId, quantity] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
-      if (!isUuid(productId)) {
-        unavailable.add(productId)
-        continue
-      }
+    const valid = [...wanted].filter(([productId]) => {
+      if (isUuid(productId)) return true
+      unavailable.add(productId)
+      return false
+    })
+    if (valid.length) {
       const { rows } = await trx.raw<{ rows: TakenRow[] }>(TAKE_SQL, [
-        quantity,
-        productId,
-        quantity,
+        JSON.stringify(valid.map(([id, quantity]) => ({ id, quantity }))),
       ])
-      if (rows[0]) {
-        taken.set(productId, rows[0])
-        continue
-      }
-      const current = await trx('catalog_products')
-        .where({ id: productId })
-        .first<{ active: boolean; stock_qty: number } | undefined>('active', 'stock_qty')
-      if (!current?.active) unavailable.add(productId)
-      else short.push({ productId, requested: quantity, available: current.stock_qty })
+      for (const row of rows) taken.set(row.id, row)
     }
-    const firstUnavailable = lines.findIndex((l) => unavailable.has(l.productId))
+    const missing = valid.filter(([productId]) => !taken.has(productId))
+    if (missing.length) {
+      // Why a line was not taken: only on the way to an error, so a second query is fine.
+      const current = new Map(
+        (
+          (await trx('catalog_products')
+            .whereIn(
+              'id',
+              missing.map(([id]) => id),
+            )
+            .select('id', 'active', 'stock_qty')) as {
+            id: string
+            active: boolean
+            stock_qty: number
+          }[]
+        ).map((r) => [r.id, r]),
+      )
+      for (const [productId, quantity] of missing) {
+        const row = current.get(productId)
+        if (!row?.active) unavailable.add(productId)
+        else short.push({ productId, requested: quantity, available: row.stock_qty })
+      }
+    }
+    const firstUnavailable = lines.findIndex((l) => unavailable.has(l.productId.toLowerCase()))
     if (firstUnavailable >= 0) {
       throw new OoError(
         'CATALOG_PRODUCT_UNAVAILABLE',
@@ -127,7 +148,7 @@ export class CatalogStock {
     }
     for (const row of taken.values()) this.#emit(row)
     return lines.map((line) => {
-      const row = taken.get(line.productId)!
+      const row = taken.get(line.productId.toLowerCase())!
       return {
         productId: row.id,
         name: row.name,
@@ -175,7 +196,8 @@ function totals(lines: StockLine[]): Map<string, number> {
         { field: `lines.${i}.quantity` },
       )
     }
-    wanted.set(line.productId, (wanted.get(line.productId) ?? 0) + line.quantity)
+    const id = line.productId.toLowerCase()
+    wanted.set(id, (wanted.get(id) ?? 0) + line.quantity)
   })
   return wanted
 }

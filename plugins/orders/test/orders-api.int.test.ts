@@ -25,6 +25,8 @@ describe('orders store and admin API', () => {
       { slug: 'retired', price: 100, stock: 50, active: false },
       { slug: 'imported', price: 300, stock: 50, currency: 'USD' },
       { slug: 'last-slice', price: 400, stock: 1 },
+      { slug: 'pair-a', price: 100, stock: 100 },
+      { slug: 'pair-b', price: 200, stock: 100 },
     ])
     other = await seedShop(t, 'burger', [{ slug: 'cheeseburger', price: 800, stock: 20 }])
   })
@@ -91,6 +93,42 @@ describe('orders store and admin API', () => {
     }
     expect(await stockOf(t, shop, 'scarce')).toBe(0)
     expect(await countOrders(t, shop)).toBe(before + 10)
+  }, 60_000)
+
+  it('takes a cart’s lines in one go: concurrent carts sharing products in opposite orders never deadlock', async () => {
+    const { 'pair-a': a, 'pair-b': b } = shop.products
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        checkout(t, shop, {
+          items:
+            i % 2
+              ? [
+                  { productId: a!, quantity: 1 },
+                  { productId: b!, quantity: 2 },
+                ]
+              : [
+                  { productId: b!, quantity: 2 },
+                  { productId: a!, quantity: 1 },
+                ],
+          customer: { pickupName: `Pair ${i}` },
+        }),
+      ),
+    )
+    expect(results.map((r) => r.status)).toEqual(Array(40).fill(201))
+    for (const r of results) expect(r.body.order.totalMinor).toBe(100 + 2 * 200)
+    expect(await stockOf(t, shop, 'pair-a')).toBe(60)
+    expect(await stockOf(t, shop, 'pair-b')).toBe(20)
+    // The 11th cart finds pair-b short: nothing of it is taken, pair-a included.
+    const short = await checkout(t, shop, {
+      items: [
+        { productId: a!, quantity: 1 },
+        { productId: b!, quantity: 21 },
+      ],
+      customer: { pickupName: 'Too many' },
+    })
+    expect(short.status).toBe(409)
+    expect(short.body.error.details.lines).toEqual([{ productId: b, requested: 21, available: 20 }])
+    expect(await stockOf(t, shop, 'pair-a')).toBe(60)
   }, 60_000)
 
   it('answers a duplicate checkout with one Idempotency-Key with the same single order', async () => {
