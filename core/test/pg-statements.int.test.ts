@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { Database } from '@oo/core'
+import { Database, type OoEvent } from '@oo/core'
 import {
   createTestApp,
   createTestDatabase,
@@ -11,7 +11,19 @@ import type { Knex } from 'knex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import tenancy from '../../plugins/tenancy/index.js'
 
+declare module '@oo/core' {
+  interface EventMap {
+    'pg_statements.probed': { text: string }
+  }
+}
+
 type Shop = Awaited<ReturnType<TestApp['seedTenant']>>
+
+/** What one connection of the pool sent to the server: the text as `pg` got it. */
+interface Sent {
+  connection: number
+  text: string
+}
 
 describe('statements of the engine pool', () => {
   let database: TestDatabase
@@ -80,6 +92,37 @@ describe('statements of the engine pool', () => {
     } finally {
       for (const connection of connections) await app().client.releaseConnection(connection)
     }
+  }
+
+  /**
+   * The texts the pool's connections send to the server while `fn` runs, with the connection each
+   * went on. knex's 'query' event shows BEGIN and COMMIT as they were before the engine's client
+   * rewrote them, so each pooled connection's `query` is wrapped instead (every connection of the
+   * pool held at once, as above), and unwrapped afterwards.
+   */
+  async function onTheWire(fn: () => Promise<void>): Promise<Sent[]> {
+    type Connection = { query: (config: string | { text: string }, ...rest: unknown[]) => unknown }
+    const eachConnection = async (visit: (connection: Connection, index: number) => void) => {
+      const connections: Connection[] = await Promise.all(
+        Array.from({ length: database.config.poolMax! }, () => app().client.acquireConnection()),
+      )
+      connections.forEach(visit)
+      for (const connection of connections) await app().client.releaseConnection(connection)
+    }
+    const sent: Sent[] = []
+    await eachConnection((connection, index) => {
+      const query = connection.query
+      connection.query = (config, ...rest) => {
+        sent.push({ connection: index, text: typeof config === 'string' ? config : config.text })
+        return query.call(connection, config, ...rest)
+      }
+    })
+    try {
+      await fn()
+    } finally {
+      await eachConnection((connection) => delete (connection as Partial<Connection>).query)
+    }
+    return sent
   }
 
   describe('a tenant transaction', () => {
@@ -183,6 +226,166 @@ describe('statements of the engine pool', () => {
       } finally {
         await single.close()
       }
+    })
+
+    describe('statements sent with COMMIT', () => {
+      const PROBED = 'pg_statements.probed'
+      // A quote, backslashes (escapeLiteral's E'' form), JSON escapes, a line break, non-ASCII and
+      // astral characters, and text that means something to knex (? and :name) or to PostgreSQL ($$).
+      const tricky = `it's a \\ backslash, \\\\ two, \\' one quoted; "json" \\u0041 \n ünïcødé ☃ 😀 \u2028 $$ ? :name`
+      const delivered: OoEvent[] = []
+
+      beforeAll(async () => {
+        await t.engine.database.asOwner(async (owner) => {
+          await owner.raw(
+            'create table pg_statements_commit_probe (tenant_id uuid not null, label text not null, primary key (tenant_id, label))',
+          )
+          await owner.raw('grant select, insert on pg_statements_commit_probe to oo_app')
+        })
+        t.engine.container.cradle.outbox.on(PROBED, 'pg-statements-test', async ({ event }) => {
+          delivered.push(event)
+        })
+      })
+
+      const labels = async () =>
+        (
+          await app()('pg_statements_commit_probe')
+            .where({ tenant_id: shop.id })
+            .orderBy('label')
+            .select('label')
+        ).map((r: { label: string }) => r.label)
+
+      const outboxRows = (text: string) =>
+        app()('oo_outbox')
+          .where({ name: PROBED })
+          .whereRaw(`payload->>'text' = ?`, [text])
+          .orderBy('id')
+          .select('event_id', 'tenant_id', 'payload', 'dispatched_at')
+
+      /** A tenant transaction that inserts `label` and emits an event (for `tenantId`, if given). */
+      const insertAndEmit = (label: string, text: string, tenantId?: string) =>
+        t.engine.container.cradle.scopes.run(shop.id, (scope) =>
+          scope.cradle.db.tx(async (trx) => {
+            await trx.raw(
+              `insert into pg_statements_commit_probe (tenant_id, label) values (?, ?)`,
+              [shop.id, label],
+            )
+            scope.cradle.eventBus.emit(PROBED, { text }, tenantId ? { tenantId } : {})
+          }),
+        )
+
+      const statement = <R>(sql: string, bindings: Record<string, string>) =>
+        t.engine.container.cradle.scopes.run(shop.id, (scope) =>
+          scope.cradle.db.statement<R>(sql, bindings),
+        )
+
+      it("sends the outbox rows in the COMMIT's query, escaped so the payload round-trips", async () => {
+        const sent = await onTheWire(() => insertAndEmit('outbox-with-commit', tricky))
+        expect(sent.map((s) => s.text)).toEqual([
+          `BEGIN; SELECT set_config('app.tenant_id', '${shop.id}', true)`,
+          'insert into pg_statements_commit_probe (tenant_id, label) values ($1, $2)',
+          expect.stringMatching(/^insert into oo_outbox .*;\nCOMMIT;$/s),
+        ])
+        const rows = await outboxRows(tricky)
+        expect(rows).toEqual([
+          {
+            event_id: expect.any(String),
+            tenant_id: shop.id,
+            payload: { text: tricky },
+            dispatched_at: null,
+          },
+        ])
+        expect(sent.at(-1)!.text).toContain(`'${rows[0].event_id}'::uuid`)
+        expect(await labels()).toContain('outbox-with-commit')
+
+        await t.engine.container.cradle.outbox.drain()
+        expect(delivered.filter((e) => e.id === rows[0].event_id)).toEqual([
+          expect.objectContaining({ name: PROBED, tenantId: shop.id, payload: { text: tricky } }),
+        ])
+        expect((await outboxRows(tricky))[0].dispatched_at).toBeInstanceOf(Date)
+      })
+
+      it('undoes the whole transaction when its outbox insert fails, and rolls the connection back', async () => {
+        let failure: unknown
+        const sent = await onTheWire(async () => {
+          // tenant_id is a uuid column: the insert fails at COMMIT, after the probe row went in.
+          failure = await insertAndEmit('undone-with-commit', 'never written', 'not-a-uuid').catch(
+            (err: unknown) => err,
+          )
+        })
+        expect(failure).toMatchObject({ code: '22P02', message: expect.stringMatching(/uuid/) })
+        expect(sent.map((s) => s.text)).toEqual([
+          expect.stringMatching(/^BEGIN; /),
+          expect.stringMatching(/^insert into pg_statements_commit_probe /),
+          expect.stringMatching(/^insert into oo_outbox .*;\nCOMMIT;$/s),
+          'ROLLBACK;',
+        ])
+        expect(new Set(sent.map((s) => s.connection)).size).toBe(1)
+        expect(await labels()).not.toContain('undone-with-commit')
+        expect(await outboxRows('never written')).toEqual([])
+
+        // The pool hands the same connection out next: it must not be left in the failed transaction.
+        const after = await onTheWire(async () => {
+          for (let i = 0; i < 3; i++) await insertAndEmit(`after-outbox-failure-${i}`, `after ${i}`)
+        })
+        expect(new Set(after.map((s) => s.connection))).toEqual(new Set([sent[0]!.connection]))
+        expect(after.filter((s) => s.text.endsWith('COMMIT;'))).toHaveLength(3)
+        expect(await labels()).toEqual(
+          expect.arrayContaining([0, 1, 2].map((i) => `after-outbox-failure-${i}`)),
+        )
+        for (const i of [0, 1, 2]) expect(await outboxRows(`after ${i}`)).toHaveLength(1)
+        for (const { tenant } of await settingsOfEveryConnection()) expect(tenant ?? '').toBe('')
+      })
+
+      it('runs a one-statement transaction in two round trips and returns its rows', async () => {
+        let rows: unknown
+        const sent = await onTheWire(async () => {
+          rows = await statement<{ label: string; tenant_id: string }>(
+            `insert into pg_statements_commit_probe (tenant_id, label) values (:tenant, :label), (:tenant, :label || ' again')
+             returning label, tenant_id`,
+            { tenant: shop.id, label: tricky },
+          )
+        })
+        expect(rows).toEqual([
+          { label: tricky, tenant_id: shop.id },
+          { label: `${tricky} again`, tenant_id: shop.id },
+        ])
+        expect(sent.map((s) => s.text)).toEqual([
+          `BEGIN; SELECT set_config('app.tenant_id', '${shop.id}', true)`,
+          expect.stringMatching(
+            /^insert into pg_statements_commit_probe .*returning label, tenant_id;\nCOMMIT;$/s,
+          ),
+        ])
+        expect(await labels()).toEqual(expect.arrayContaining([tricky, `${tricky} again`]))
+      })
+
+      it('rejects a one-statement transaction with its error, and leaves the connection usable', async () => {
+        let failure: unknown
+        const sent = await onTheWire(async () => {
+          // The second row breaks the primary key: the first is undone with it.
+          failure = await statement(
+            `insert into pg_statements_commit_probe (tenant_id, label) values (:tenant, :label), (:tenant, :label)`,
+            { tenant: shop.id, label: 'duplicated-with-commit' },
+          ).catch((err: unknown) => err)
+        })
+        expect(failure).toMatchObject({ code: '23505' })
+        expect(sent.map((s) => s.text)).toEqual([
+          expect.stringMatching(/^BEGIN; /),
+          expect.stringMatching(/^insert into pg_statements_commit_probe .*;\nCOMMIT;$/s),
+          'ROLLBACK;',
+        ])
+        expect(await labels()).not.toContain('duplicated-with-commit')
+
+        const after = await onTheWire(async () => {
+          for (let i = 0; i < 3; i++)
+            expect(
+              await statement<{ n: number }>(`select :n::int * 2 as n`, { n: String(i) }),
+            ).toEqual([{ n: i * 2 }])
+        })
+        expect(new Set(after.map((s) => s.connection))).toEqual(new Set([sent[0]!.connection]))
+        expect(after).toHaveLength(6)
+        for (const { tenant } of await settingsOfEveryConnection()) expect(tenant ?? '').toBe('')
+      })
     })
 
     describe('after a schema change under a prepared select *', () => {
