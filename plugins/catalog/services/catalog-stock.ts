@@ -34,23 +34,31 @@ interface TakenRow {
 
 const MAX_QUANTITY = 100_000
 
-// Every line in one statement. The rows are locked in id order first (the update's own join
-// order is the planner's choice), so two checkouts sharing products cannot deadlock; the update's
-// `stock_qty >= n` is then checked on each row's latest version, so concurrent checkouts never
-// oversell.
-const TAKE_SQL = `
-  with wanted as (select w.id, w.quantity from json_to_recordset(?::json) as w(id uuid, quantity int)),
-       locked as (select p.id from catalog_products p where p.id in (select id from wanted) order by p.id for update),
-       u as (
-         update catalog_products p set stock_qty = p.stock_qty - w.quantity, version = p.version + 1, updated_at = now()
-           from wanted w
-          where p.id = w.id and p.id in (select id from locked) and p.active and p.stock_qty >= w.quantity
-          returning p.id, p.slug, p.name, p.price_minor, p.currency, p.stock_qty, p.active, p.category_id, p.farmer_id)
-  select u.*, c.slug as category_slug from u left join catalog_categories c on c.id = u.category_id`
+const TAKEN = 'id, slug, name, price_minor, currency, stock_qty, active, category_id, farmer_id'
+
+/**
+ * Every line of a cart in one statement: one `update … where id = ? and stock_qty >= ?` per
+ * product (so each is a primary-key lookup whatever the planner thinks of the cart's size), in
+ * product-id order, which is the order PostgreSQL runs them in as the union reads them, so two
+ * carts sharing products take their row locks in the same order and cannot deadlock. Each row's
+ * `stock_qty >= n` is checked on its latest version, so concurrent checkouts never oversell. One
+ * text per cart size: the engine's pg client keeps each prepared.
+ */
+function takeSql(lines: number): string {
+  const takes = Array.from(
+    { length: lines },
+    (_, i) =>
+      `t${i} as (update catalog_products set stock_qty = stock_qty - ?, version = version + 1, updated_at = now()
+        where id = ? and active and stock_qty >= ? returning ${TAKEN})`,
+  )
+  const union = takes.map((_, i) => `select * from t${i}`).join(' union all ')
+  return `with ${takes.join(',\n')}
+    select u.*, c.slug as category_slug from (${union}) u left join catalog_categories c on c.id = u.category_id`
+}
 
 const GIVE_SQL = `
   update catalog_products set stock_qty = stock_qty + ?, version = version + 1, updated_at = now()
-   where id = ? returning id, slug, name, price_minor, currency, stock_qty, active, category_id, farmer_id`
+   where id = ? returning ${TAKEN}`
 
 /**
  * Stock and prices for other plugins (orders), inside the caller's transaction. Taking stock is a
@@ -84,9 +92,11 @@ export class CatalogStock {
       return false
     })
     if (valid.length) {
-      const { rows } = await trx.raw<{ rows: TakenRow[] }>(TAKE_SQL, [
-        JSON.stringify(valid.map(([id, quantity]) => ({ id, quantity }))),
-      ])
+      const sorted = valid.sort(([a], [b]) => a.localeCompare(b))
+      const { rows } = await trx.raw<{ rows: TakenRow[] }>(
+        takeSql(sorted.length),
+        sorted.flatMap(([id, quantity]) => [quantity, id, quantity]),
+      )
       for (const row of rows) taken.set(row.id, row)
     }
     const missing = valid.filter(([productId]) => !taken.has(productId))
