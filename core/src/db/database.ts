@@ -97,6 +97,26 @@ export class Database {
     if (rows.length) await this.app.raw(`set role ${APP_ROLE}`)
   }
 
+  /**
+   * One simple-protocol query on a pooled `app` connection, one result per statement. Several
+   * statements run as one implicit transaction: all or nothing, `set_config(…, true)` lasts to its
+   * end, and an error leaves no transaction open. PostgreSQL only; values must be inlined.
+   */
+  async simpleQuery(text: string): Promise<{ rows: unknown[] }[]> {
+    if (this.kind !== 'pg') throw new Error('simpleQuery is for PostgreSQL')
+    const client = this.app.client as {
+      acquireConnection(): Promise<{ query(text: string): Promise<unknown> }>
+      releaseConnection(connection: unknown): Promise<void>
+    }
+    const connection = await client.acquireConnection()
+    try {
+      const result = await connection.query(text)
+      return (Array.isArray(result) ? result : [result]) as { rows: unknown[] }[]
+    } finally {
+      await client.releaseConnection(connection)
+    }
+  }
+
   async ping(): Promise<void> {
     await this.app.raw('select 1')
   }

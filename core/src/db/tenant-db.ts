@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import type { Tenant } from '../container/cradle.js'
 import type { ScopedEventBus } from '../events/event-bus.js'
 import type { OutboxRow } from '../events/outbox-dispatcher.js'
+import { isUuid } from '../ids.js'
 import type { Database } from './database.js'
 import { withTenantBegin, type TenantBinding } from './tenant-begin.js'
 
@@ -45,21 +46,24 @@ export class TenantDb {
   }
 
   /**
-   * A transaction of one statement (named `:bindings`), returning its rows. On PostgreSQL the
-   * statement travels with the COMMIT (values inlined by knex's escaping): two round trips in
-   * all, the BEGIN that binds the tenant and statement+COMMIT.
+   * A transaction of one statement (named `:bindings`), returning its rows. On PostgreSQL it is
+   * one round trip: the tenant binding and the statement (values inlined by knex's escaping) as
+   * one simple-protocol query, which PostgreSQL runs as one implicit transaction (all or nothing;
+   * the settings last to its end), on a pooled connection that an error leaves clean.
    */
   async statement<R>(
     sql: string,
     bindings: Knex.ValueDict,
     opts: { asyncCommit?: boolean } = {},
   ): Promise<R[]> {
-    let rows: Promise<R[]> = Promise.resolve([])
-    await this.#run(async (trx, binding) => {
-      if (binding.bound) rows = atCommit<R>(binding, trx.raw(sql, bindings).toQuery())
-      else rows = Promise.resolve(((await trx.raw(sql, bindings)) as { rows: R[] }).rows)
-    }, opts)
-    return rows
+    if (this.#database.kind === 'pg' && isUuid(this.tenantId)) {
+      const relaxed = opts.asyncCommit ? `, set_config('synchronous_commit', 'off', true)` : ''
+      const results = await this.#database.simpleQuery(
+        `select set_config('app.tenant_id', '${this.tenantId}', true)${relaxed};\n${this.#database.app.raw(sql, bindings).toQuery()}`,
+      )
+      return results.at(-1)!.rows as R[]
+    }
+    return this.#run(async (trx) => ((await trx.raw(sql, bindings)) as { rows: R[] }).rows, opts)
   }
 
   async #run<T>(
