@@ -1,13 +1,18 @@
-// Orders benchmark (bounded, ~1 minute): order-to-kitchen latency across two engine processes and
-// peak checkout throughput, on PostgreSQL + Redis.
+// Orders benchmark (bounded, ~1.5 minutes): order-to-kitchen latency across two engine processes
+// and peak checkout throughput, on PostgreSQL + Redis.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
 //     node_modules/.bin/tsx bench/orders.ts [--rate 50] [--seconds 15] [--peak-seconds 5] [--hot-seconds 3] [--concurrency 32] [--serial 200]
 //
 // Latency = checkout request sent to process A → `ticket:created` received on a KDS socket
 // connected to process B (outbox → handler → Redis adapter → socket). Carts are 1–3 lines from a
-// menu of 24 products. Throughput = 201 checkouts/s from `concurrency` keep-alive clients spread
-// over both processes: over the menu, then (worst case) all on one product's row.
+// menu of 24 products. Phases: `serial` orders one at a time (the path's own cost, no queueing),
+// then `rate`/s for `seconds`, then throughput = checkouts/s from `concurrency` keep-alive clients
+// spread over both processes, over the menu and then (worst case) all on one product's row, then
+// 200 concurrent checkouts on stock 100. Each phase prints the CPU each process spent per order
+// (Linux /proc: engines A and B, every PostgreSQL process, this load generator), which says more
+// than a wall-clock figure on a shared machine. BENCH_SLOW=1 lists the slow orders' times;
+// BENCH_ENGINE_NODE_OPTIONS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof') goes to both engines.
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
