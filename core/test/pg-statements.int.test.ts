@@ -363,6 +363,18 @@ describe('statements of the engine pool', () => {
         expect(await labels()).toEqual(expect.arrayContaining([tricky, `${tricky} again`]))
       })
 
+      it('confines a one-statement transaction to its tenant (row-level security, as oo_app)', async () => {
+        const other = await t.seedTenant('statements-other')
+        const rows = await statement<{ tenant_id: string; role: string }>(
+          `select tenant_id, current_user as role from members`,
+          {},
+        )
+        expect(rows.length).toBeGreaterThan(0)
+        expect(new Set(rows.map((r) => r.tenant_id))).toEqual(new Set([shop.id]))
+        expect(new Set(rows.map((r) => r.role))).toEqual(new Set(['oo_app']))
+        expect(rows.map((r) => r.tenant_id)).not.toContain(other.id)
+      })
+
       it('rejects a one-statement transaction with its error, and leaves the connection usable', async () => {
         let failure: unknown
         const sent = await onTheWire(async () => {
