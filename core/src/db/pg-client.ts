@@ -17,34 +17,34 @@ const ClientPg = require('knex/lib/dialects/postgres/index.js') as new (
 export class EnginePgClient extends ClientPg {
   override _query(connection: object, obj: QueryObject): Promise<unknown> {
     mergeTenantBegin(obj)
-    const statements = mergeCommit(obj)
+    const statement = mergeCommit(obj)
     const run = (o: QueryObject) => super._query(connection, o)
-    if (statements.length) return commitWith(obj, statements, run)
+    if (statement) return commitWith(obj, statement, run)
     return runPrepared(connection, obj, run)
   }
 }
 
 /**
- * COMMIT with the statements queued before it (transactions run on a prototype copy of the
- * client, so this is a function, not a private method): one result per statement comes back, the
- * last one (COMMIT's) is knex's. If any of them fails, PostgreSQL skips the rest and leaves the
+ * COMMIT with the statement queued before it (transactions run on a prototype copy of the
+ * client, so this is a function, not a private method): two results come back, the statement's
+ * and COMMIT's (knex's). If the statement fails, PostgreSQL skips the COMMIT and leaves the
  * transaction aborted, and knex does not roll back after a failed COMMIT: we do, so the
  * connection goes back to the pool clean and the error reaches the transaction's caller.
  */
 async function commitWith(
   obj: QueryObject & { response?: unknown },
-  statements: CommitStatement[],
+  statement: CommitStatement,
   run: (obj: QueryObject) => Promise<unknown>,
 ): Promise<unknown> {
   try {
     const done = await run(obj)
-    const results = obj.response as { rows: unknown[] }[]
-    obj.response = results.at(-1)
-    statements.forEach((s, i) => s.settle(results[i]!))
+    const [result, committed] = obj.response as { rows: unknown[] }[]
+    obj.response = committed
+    statement.settle(result!)
     return done
   } catch (err) {
     await run({ sql: 'ROLLBACK;' }).catch(() => undefined)
-    for (const s of statements) s.settle(err as Error)
+    statement.settle(err as Error)
     throw err
   }
 }

@@ -7,8 +7,8 @@ export interface TenantBinding {
   /** Commit without waiting for the WAL flush (see `TenantDb.tx`). */
   readonly asyncCommit: boolean
   bound: boolean
-  /** Statements (values inlined) sent in the COMMIT's round trip, in order; see `mergeCommit`. */
-  atCommit: CommitStatement[]
+  /** A statement (values inlined) sent in the COMMIT's round trip; see `mergeCommit`. */
+  atCommit?: CommitStatement
 }
 
 /** A statement that travels with COMMIT; `settle` gets its rows, or the error that undid it all. */
@@ -25,28 +25,24 @@ export function withTenantBegin<T>(
   asyncCommit: boolean,
   fn: (binding: TenantBinding) => Promise<T>,
 ): Promise<T> {
-  const binding: TenantBinding = { tenantId, asyncCommit, bound: false, atCommit: [] }
+  const binding: TenantBinding = { tenantId, asyncCommit, bound: false }
   return beginning.run(binding, () => fn(binding))
 }
 
-/** The binding of the tenant transaction the caller runs in, if any. */
-export function currentTenantBinding(): TenantBinding | undefined {
-  return beginning.getStore()
-}
-
 /**
- * Sends the statements queued on a tenant transaction with its COMMIT, as one simple-protocol
- * query (`…; …; COMMIT;`): the last writes of a transaction (its outbox rows, a kitchen ticket)
- * cost no round trip of their own. Only for a transaction whose BEGIN was merged (so it runs on
- * the engine's pg client); returns the statements taken, for the caller to settle.
+ * Sends the statement queued on a tenant transaction (its outbox rows) with its COMMIT, as one
+ * simple-protocol query (`…; COMMIT;`): the transaction's last write costs no round trip of its
+ * own. Only for a transaction whose BEGIN was merged (so it runs on the engine's pg client);
+ * returns the statement taken, for the caller to settle.
  */
-export function mergeCommit(obj: { sql?: string }): CommitStatement[] {
-  if (obj.sql !== 'COMMIT;') return []
+export function mergeCommit(obj: { sql?: string }): CommitStatement | undefined {
+  if (obj.sql !== 'COMMIT;') return undefined
   const binding = beginning.getStore()
-  if (!binding?.bound || !binding.atCommit.length) return []
-  const statements = binding.atCommit.splice(0)
-  obj.sql = `${statements.map((s) => s.sql).join(';\n')};\nCOMMIT;`
-  return statements
+  const statement = binding?.bound ? binding.atCommit : undefined
+  if (!statement) return undefined
+  binding!.atCommit = undefined
+  obj.sql = `${statement.sql};\nCOMMIT;`
+  return statement
 }
 
 /**

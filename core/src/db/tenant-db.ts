@@ -38,11 +38,32 @@ export class TenantDb {
    * outbox marks written after them, so their events are delivered again. Orders, payments and
    * anything a customer was told about are never written this way.
    */
-  tx<T>(
+  async tx<T>(
     fn: (trx: Knex.Transaction) => Promise<T>,
     opts: { asyncCommit?: boolean } = {},
   ): Promise<T> {
-    return this.#run((trx) => fn(trx), opts)
+    const mark = this.#events.mark()
+    let written: Promise<OutboxRow[]> = Promise.resolve([])
+    try {
+      const result = await withTenantBegin(this.tenantId, !!opts.asyncCommit, (binding) =>
+        this.#database.app
+          .transaction(async (trx) => {
+            if (!binding.bound) await bindTenant(trx, this.#database.kind, this.tenantId)
+            const value = await fn(trx)
+            // The outbox rows go with the COMMIT when the engine's pg client sends it.
+            written = binding.bound
+              ? this.#events.writeAtCommit(mark, (sql) => atCommit<OutboxRow>(binding, sql))
+              : Promise.resolve(await this.#events.writeSince(mark, trx))
+            return value
+          })
+          .finally(() => notSentWithCommit(binding)),
+      )
+      this.#events.committed(await written)
+      return result
+    } catch (err) {
+      this.#events.discardSince(mark)
+      throw err
+    }
   }
 
   /**
@@ -63,55 +84,27 @@ export class TenantDb {
       )
       return results.at(-1)!.rows as R[]
     }
-    return this.#run(async (trx) => ((await trx.raw(sql, bindings)) as { rows: R[] }).rows, opts)
-  }
-
-  async #run<T>(
-    fn: (trx: Knex.Transaction, binding: TenantBinding) => Promise<T>,
-    opts: { asyncCommit?: boolean },
-  ): Promise<T> {
-    const mark = this.#events.mark()
-    let written: Promise<OutboxRow[]> = Promise.resolve([])
-    try {
-      const result = await withTenantBegin(this.tenantId, !!opts.asyncCommit, (binding) =>
-        this.#database.app
-          .transaction(async (trx) => {
-            if (!binding.bound) await bindTenant(trx, this.#database.kind, this.tenantId)
-            const value = await fn(trx, binding)
-            // The outbox rows go with the COMMIT when the engine's pg client sends it.
-            written = binding.bound
-              ? this.#events.writeAtCommit(mark, (sql) => atCommit<OutboxRow>(binding, sql))
-              : Promise.resolve(await this.#events.writeSince(mark, trx))
-            return value
-          })
-          .finally(() => notSentWithCommit(binding)),
-      )
-      this.#events.committed(await written)
-      return result
-    } catch (err) {
-      this.#events.discardSince(mark)
-      throw err
-    }
+    return this.tx(async (trx) => ((await trx.raw(sql, bindings)) as { rows: R[] }).rows, opts)
   }
 }
 
 /** Queues a statement for the transaction's COMMIT; resolves with its rows once committed. */
 function atCommit<R>(binding: TenantBinding, sql: string): Promise<R[]> {
   const rows = new Promise<R[]>((resolve, reject) => {
-    binding.atCommit.push({
+    binding.atCommit = {
       sql,
       settle: (result) => (result instanceof Error ? reject(result) : resolve(result.rows as R[])),
-    })
+    }
   })
   // A rolled-back transaction rejects this too, and its caller has the error already.
   rows.catch(() => undefined)
   return rows
 }
 
-/** A COMMIT that did not take its statements (a rollback, or a knex that commits otherwise). */
+/** A COMMIT that did not take its statement (a rollback, or a knex that commits otherwise). */
 function notSentWithCommit(binding: TenantBinding): void {
-  for (const s of binding.atCommit.splice(0))
-    s.settle(new Error('The transaction ended without sending its last statements'))
+  binding.atCommit?.settle(new Error('The transaction ended without sending its last statement'))
+  binding.atCommit = undefined
 }
 
 /** Binds a transaction to a tenant: the setting RLS reads and, on PGlite, the restricted role. */

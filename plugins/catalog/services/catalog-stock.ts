@@ -86,16 +86,14 @@ export class CatalogStock {
     const taken = new Map<string, TakenRow>()
     const short: { productId: string; requested: number; available: number }[] = []
     const unavailable = new Set<string>()
-    const valid = [...wanted].filter(([productId]) => {
-      if (isUuid(productId)) return true
-      unavailable.add(productId)
-      return false
-    })
+    for (const productId of wanted.keys()) if (!isUuid(productId)) unavailable.add(productId)
+    const valid = [...wanted]
+      .filter(([productId]) => isUuid(productId))
+      .sort(([a], [b]) => a.localeCompare(b))
     if (valid.length) {
-      const sorted = valid.sort(([a], [b]) => a.localeCompare(b))
       const { rows } = await trx.raw<{ rows: TakenRow[] }>(
-        takeSql(sorted.length),
-        sorted.flatMap(([id, quantity]) => [quantity, id, quantity]),
+        takeSql(valid.length),
+        valid.flatMap(([id, quantity]) => [quantity, id, quantity]),
       )
       for (const row of rows) taken.set(row.id, row)
     }

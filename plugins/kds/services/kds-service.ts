@@ -100,8 +100,8 @@ export class KdsService {
 
   /**
    * A new order's ticket, built from the order its event carries and written (cursor, ticket and
-   * event in one statement) with the COMMIT: the order-to-screen path is two round trips, the
-   * BEGIN that binds the tenant and the write. Should the order already have a ticket (a
+   * event in one statement) as one `db.statement`: the order-to-screen path is one round trip
+   * (tenant setting and write in one implicit transaction). Should the order already have a ticket (a
    * redelivery, or a status change got there first), or the event carry no order (written by an
    * older engine), this is a plain sync under the cursor lock. Null when nothing changed.
    */
