@@ -1,8 +1,9 @@
-import { randomInt, randomUUID, webcrypto } from 'node:crypto'
+import { createSecretKey, randomInt, randomUUID, webcrypto, type KeyObject } from 'node:crypto'
 import { OoError, type Principal } from '@oo/core'
-import { jwtVerify, SignJWT } from 'jose'
+import { jwtVerify } from 'jose'
 import type { OidcOptions } from '../config.js'
 import type { Denylist } from './denylist.js'
+import { signHs256 } from './hs256.js'
 import type { SecretStore } from './secret-store.js'
 import { rejected, tokenError } from './token-errors.js'
 
@@ -34,6 +35,7 @@ export class GuestTokens {
   readonly #denylist: Denylist
   readonly #options: OidcOptions
   #key?: webcrypto.CryptoKey
+  #signingSecret?: KeyObject
 
   constructor({
     oidcSecrets,
@@ -52,6 +54,7 @@ export class GuestTokens {
   /** Loads (or generates once and persists) the signing secret. Called from the plugin's start(). */
   async load(): Promise<void> {
     const secret = this.#options.tokenSecret ?? (await this.#secrets.getOrCreate(SECRET_NAME))
+    this.#signingSecret = createSecretKey(Buffer.from(secret, 'utf8'))
     // Imported once: jose would import raw key bytes again for every token it signs or checks
     // (an extra WebCrypto job each, a third of a token's cost).
     this.#key = await webcrypto.subtle.importKey(
@@ -71,20 +74,23 @@ export class GuestTokens {
     const ttl = request.ttlSeconds ?? this.#options.guestTokenTtlSeconds
     const id = request.kind === 'order' ? request.orderId! : nextGuestId()
     const jti = randomUUID()
-    const expiresAt = new Date((Math.floor(Date.now() / 1000) + ttl) * 1000)
-    const token = await new SignJWT({
-      kind: request.kind,
-      tid: request.tenantId,
-      ...(request.orderId ? { oid: request.orderId } : {}),
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: KID })
-      .setIssuer(ENGINE_ISSUER)
-      .setAudience(ENGINE_ISSUER)
-      .setSubject(id)
-      .setJti(jti)
-      .setIssuedAt()
-      .setExpirationTime(expiresAt)
-      .sign(this.#signingKey())
+    const now = Math.floor(Date.now() / 1000)
+    const expiresAt = new Date((now + ttl) * 1000)
+    const token = signHs256(
+      { typ: 'JWT', kid: KID },
+      {
+        kind: request.kind,
+        tid: request.tenantId,
+        ...(request.orderId ? { oid: request.orderId } : {}),
+        iss: ENGINE_ISSUER,
+        aud: ENGINE_ISSUER,
+        sub: id,
+        jti,
+        iat: now,
+        exp: now + ttl,
+      },
+      this.#signingSecretKey(),
+    )
     return { token, id, jti, expiresAt }
   }
 
@@ -120,6 +126,12 @@ export class GuestTokens {
       issuer: ENGINE_ISSUER,
       subject: payload.sub!,
     }
+  }
+
+  #signingSecretKey(): KeyObject {
+    if (!this.#signingSecret)
+      throw new OoError('OIDC_NOT_STARTED', 500, 'guestTokens used before the oidc plugin started')
+    return this.#signingSecret
   }
 
   #signingKey(): webcrypto.CryptoKey {
