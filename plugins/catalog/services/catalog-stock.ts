@@ -37,23 +37,38 @@ const MAX_QUANTITY = 100_000
 const TAKEN = 'id, slug, name, price_minor, currency, stock_qty, active, category_id, farmer_id'
 
 /**
+ * What a caller runs in the take's own statement, after it: SQL common table expressions that
+ * read the cart's taken lines from the CTE `priced` (columns `id, name, price_minor, currency,
+ * category_id, category_slug, farmer_id`) and may write only when `(select ok from take_complete)`
+ * holds, then one scalar `result` expression (e.g. `(select to_json(o) from o)`). Bindings are
+ * named (`:name`); names starting with `take_` are the take's own.
+ */
+export interface AfterTake {
+  ctes: string
+  result: string
+  bindings: Record<string, unknown>
+}
+
+/**
  * Every line of a cart in one statement: one `update … where id = ? and stock_qty >= ?` per
  * product (so each is a primary-key lookup whatever the planner thinks of the cart's size), in
  * product-id order, which is the order PostgreSQL runs them in as the union reads them, so two
  * carts sharing products take their row locks in the same order and cannot deadlock. Each row's
  * `stock_qty >= n` is checked on its latest version, so concurrent checkouts never oversell. One
- * text per cart size: the engine's pg client keeps each prepared.
+ * text per cart size (and caller): the engine's pg client keeps each prepared.
  */
-function takeSql(lines: number): string {
+function takeSql(lines: number, after?: AfterTake): string {
   const takes = Array.from(
     { length: lines },
     (_, i) =>
-      `t${i} as (update catalog_products set stock_qty = stock_qty - ?, version = version + 1, updated_at = now()
-        where id = ? and active and stock_qty >= ? returning ${TAKEN})`,
+      `t${i} as (update catalog_products set stock_qty = stock_qty - :take_q${i}, version = version + 1, updated_at = now()
+        where id = :take_id${i} and active and stock_qty >= :take_q${i} returning ${TAKEN})`,
   )
   const union = takes.map((_, i) => `select * from t${i}`).join(' union all ')
-  return `with ${takes.join(',\n')}
-    select u.*, c.slug as category_slug from (${union}) u left join catalog_categories c on c.id = u.category_id`
+  return `with ${takes.join(',\n')},
+    priced as (select u.*, c.slug as category_slug from (${union}) u left join catalog_categories c on c.id = u.category_id),
+    take_complete as (select count(*) = ${lines} as ok from priced)${after ? `,\n${after.ctes}` : ''}
+    select (select coalesce(json_agg(priced), '[]') from priced) as taken, ${after ? after.result : 'null'} as after`
 }
 
 const GIVE_SQL = `
@@ -82,6 +97,20 @@ export class CatalogStock {
     lines: StockLine[],
     opts: { currency?: string } = {},
   ): Promise<PricedLine[]> {
+    return (await this.priceAndTakeThen(trx, lines, opts)).lines
+  }
+
+  /**
+   * `priceAndTake`, with the caller's next statement (`after`, e.g. writing the order) in the
+   * same round trip: the stock rows are locked for one statement less, and a checkout costs one
+   * round trip less. `after`'s result is null when nothing was taken; when the cart was not
+   * taken whole, its writes were skipped and the same errors are thrown.
+   */
+  async priceAndTakeThen<T>(
+    trx: Knex.Transaction,
+    lines: StockLine[],
+    opts: { currency?: string; after?: AfterTake } = {},
+  ): Promise<{ lines: PricedLine[]; after: T | null }> {
     const wanted = totals(lines)
     const taken = new Map<string, TakenRow>()
     const short: { productId: string; requested: number; available: number }[] = []
@@ -90,12 +119,19 @@ export class CatalogStock {
     const valid = [...wanted]
       .filter(([productId]) => isUuid(productId))
       .sort(([a], [b]) => a.localeCompare(b))
+    let after: T | null = null
     if (valid.length) {
-      const { rows } = await trx.raw<{ rows: TakenRow[] }>(
-        takeSql(valid.length),
-        valid.flatMap(([id, quantity]) => [quantity, id, quantity]),
+      const bindings: Record<string, unknown> = { ...opts.after?.bindings }
+      valid.forEach(([id, quantity], i) => {
+        bindings[`take_id${i}`] = id
+        bindings[`take_q${i}`] = quantity
+      })
+      const { rows } = await trx.raw<{ rows: { taken: TakenRow[]; after: T | null }[] }>(
+        takeSql(valid.length, opts.after),
+        bindings,
       )
-      for (const row of rows) taken.set(row.id, row)
+      for (const row of rows[0]!.taken) taken.set(row.id, row)
+      after = rows[0]!.after
     }
     const missing = valid.filter(([productId]) => !taken.has(productId))
     if (missing.length) {
@@ -155,7 +191,7 @@ export class CatalogStock {
       )
     }
     for (const row of taken.values()) this.#emit(row)
-    return lines.map((line) => {
+    const priced = lines.map((line) => {
       const row = taken.get(line.productId.toLowerCase())!
       return {
         productId: row.id,
@@ -168,6 +204,7 @@ export class CatalogStock {
         farmerId: row.farmer_id,
       }
     })
+    return { lines: priced, after }
   }
 
   /** Returns stock taken by `priceAndTake` (cancelled or failed orders). Deleted products are skipped. */

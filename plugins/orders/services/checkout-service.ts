@@ -12,12 +12,13 @@ import {
   type OrderRow,
 } from './order-rows.js'
 import type { OrderService } from './order-service.js'
-import type { CatalogStock, PricedLine } from './ports.js'
+import type { AfterTake, CatalogStock } from './ports.js'
 
 /**
- * Guest checkout in two statements after BEGIN: the catalog prices the cart from the database
- * (client prices are never read) and takes its stock, then the order, lines and history are
- * written at once, so concurrent checkouts cannot oversell. The `Idempotency-Key` is claimed by
+ * Guest checkout in one statement after BEGIN: the catalog prices the cart from the database
+ * (client prices are never read) and takes its stock, and the same statement writes the order,
+ * its lines and its history from the taken rows, so concurrent checkouts cannot oversell and the
+ * stock rows stay locked only until the COMMIT that follows. The `Idempotency-Key` is claimed by
  * the order insert: a concurrent duplicate waits on the unique index (or the stock rows), rolls
  * back its own take and answers with the committed order; any failed checkout with a key checks
  * for an earlier order under that key before it reports the failure.
@@ -51,13 +52,18 @@ export class CheckoutService {
     const hash = idempotencyKey ? requestHash({ ...body, items }) : null
     try {
       return await this.#db.tx(async (trx) => {
-        const priced = await this.#stock.priceAndTake(trx, items, { currency: body.currency })
-        const row = await this.#insert(trx, body, priced, idempotencyKey ?? null, hash)
+        const { after: row } = await this.#stock.priceAndTakeThen<{
+          order: OrderRow
+          lines: LineRow[]
+        }>(trx, items, {
+          currency: body.currency,
+          after: this.#orderWrite(body, items, idempotencyKey ?? null, hash),
+        })
         // The key is taken (by an earlier checkout, or a concurrent one we waited for on the
         // index): roll back the stock just taken and answer with that order below.
         if (!row) throw new KeyTaken()
         const lines = row.lines.sort((x, y) => Number(x.line_no) - Number(y.line_no)).map(toLine)
-        const order = toOrder(row, lines)
+        const order = toOrder(row.order, lines)
         this.#events.emit('orders.order.placed', {
           orderId: order.id,
           number: order.number,
@@ -82,46 +88,38 @@ export class CheckoutService {
   }
 
   /**
-   * The order, its lines and the first history entry in one round trip, after the stock was taken
-   * (the stock rows stay locked until commit, so everything after the take is this one
-   * statement). Null when the Idempotency-Key is already taken.
+   * The order, its lines and the first history entry, written in the stock take's statement from
+   * the rows it priced (`priced`), only when the whole cart was taken. The result is null when
+   * the Idempotency-Key is already taken.
    */
-  async #insert(
-    trx: Knex.Transaction,
+  #orderWrite(
     body: CheckoutBody,
-    priced: PricedLine[],
+    items: { productId: string; quantity: number }[],
     idempotencyKey: string | null,
     hash: string | null,
-  ): Promise<(OrderRow & { lines: LineRow[] }) | null> {
+  ): AfterTake {
     const actor = actorOf(this.#principal)
-    const lines = priced.map((line, i) => ({
-      line_no: i + 1,
-      product_id: line.productId,
-      name: line.name,
-      quantity: line.quantity,
-      unit_price_minor: line.unitPriceMinor,
-      currency: line.currency,
-      category_id: line.categoryId ?? null,
-      category_slug: line.categorySlug ?? null,
-      farmer_id: line.farmerId ?? null,
-    }))
-    const { rows } = (await trx.raw(
-      `with o as (
+    return {
+      ctes: `cart as (
+         select * from json_to_recordset(:cart::json) as x(line_no int, product_id text, quantity int)),
+       o as (
          insert into orders (tenant_id, customer_name, customer_phone, pickup_name, note, idempotency_key, request_hash, total_minor, currency)
-         values (:tenant, :customerName, :customerPhone, :pickupName, :note, :idempotencyKey, :hash, :total, :currency)
+         select :tenant, :customerName, :customerPhone, :pickupName, :note, :idempotencyKey, :hash,
+                (select sum(p.price_minor * x.quantity) from cart x join priced p on p.id::text = x.product_id),
+                (select min(p.currency) from priced p)
+          where (select ok from take_complete)
          on conflict (tenant_id, idempotency_key) do nothing
          returning *),
        l as (
          insert into order_lines (tenant_id, order_id, line_no, product_id, name, quantity, unit_price_minor, currency, category_id, category_slug, farmer_id)
-         select :tenant, o.id, x.line_no, x.product_id, x.name, x.quantity, x.unit_price_minor, x.currency, x.category_id, x.category_slug, x.farmer_id
-           from o cross join json_to_recordset(:lines::json) as x(line_no int, product_id text, name text, quantity int, unit_price_minor bigint, currency text,
-                                                                  category_id text, category_slug text, farmer_id text)
+         select :tenant, o.id, x.line_no, p.id, p.name, x.quantity, p.price_minor, p.currency, p.category_id, p.category_slug, p.farmer_id
+           from o cross join cart x join priced p on p.id::text = x.product_id
          returning *),
        h as (
          insert into order_history (tenant_id, order_id, from_status, to_status, actor_kind, actor_id, actor_label)
-         select :tenant, o.id, null, 'placed', :actorKind, :actorId, :actorLabel from o)
-       select o.*, (select json_agg(l) from l) as lines from o`,
-      {
+         select :tenant, o.id, null, 'placed', :actorKind, :actorId, :actorLabel from o)`,
+      result: `(select json_build_object('order', to_json(o), 'lines', (select json_agg(l) from l)) from o)`,
+      bindings: {
         tenant: this.#db.tenantId,
         customerName: body.customer.name ?? null,
         customerPhone: body.customer.phone ?? null,
@@ -129,15 +127,18 @@ export class CheckoutService {
         note: body.note || null,
         idempotencyKey,
         hash,
-        total: priced.reduce((sum, l) => sum + l.unitPriceMinor * l.quantity, 0),
-        currency: priced[0]?.currency ?? null,
-        lines: JSON.stringify(lines),
+        cart: JSON.stringify(
+          items.map((item, i) => ({
+            line_no: i + 1,
+            product_id: item.productId,
+            quantity: item.quantity,
+          })),
+        ),
         actorKind: actor.kind,
         actorId: actor.id,
         actorLabel: actor.label,
       },
-    )) as { rows: (OrderRow & { lines: LineRow[] })[] }
-    return rows[0] ?? null
+    }
   }
 
   async #replay(

@@ -12,13 +12,24 @@ export interface PricedLine {
   farmerId: string | null
 }
 
+/**
+ * SQL run in the stock take's own statement: CTEs reading the taken lines from `priced` (`id,
+ * name, price_minor, currency, category_id, category_slug, farmer_id`), writing only when
+ * `(select ok from take_complete)`, and a scalar `result`; named bindings, none starting `take_`.
+ */
+export interface AfterTake {
+  ctes: string
+  result: string
+  bindings: Record<string, unknown>
+}
+
 /** What orders needs from the catalog (scoped cradle key `catalogStock`). */
 export interface CatalogStock {
-  priceAndTake(
+  priceAndTakeThen<T>(
     trx: Knex.Transaction,
     lines: { productId: string; quantity: number }[],
-    opts?: { currency?: string },
-  ): Promise<PricedLine[]>
+    opts?: { currency?: string; after?: AfterTake },
+  ): Promise<{ lines: PricedLine[]; after: T | null }>
   giveBack(trx: Knex.Transaction, lines: { productId: string; quantity: number }[]): Promise<void>
 }
 
