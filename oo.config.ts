@@ -24,7 +24,7 @@ export default defineConfig({
     url: env.url('DATABASE_URL'),
     appUrl: env.url('DATABASE_APP_URL'),
     dataDir: env.string('OO_DATA_DIR', '.oo'),
-    poolMax: env.int('DB_POOL_MAX', 10),
+    poolMax: env.int('DB_POOL_MAX', 4),
   },
   redis: { url: env.url('REDIS_URL') },
   plugins: [

@@ -226,7 +226,8 @@ try {
     DATABASE_URL: dbUrl,
     DATABASE_APP_URL: withDatabase(url, dbName, 'oo_app'),
     REDIS_URL: redisUrl,
-    DB_POOL_MAX: process.env.DB_POOL_MAX ?? '10',
+    // Unset: the engine's default pool per process.
+    DB_POOL_MAX: process.env.DB_POOL_MAX,
     // The engine's default; the multi-process tests poll faster to see redeliveries sooner.
     OO_OUTBOX_POLL_MS: process.env.OO_OUTBOX_POLL_MS ?? '1000',
     OO_LOAD_FROM_ONE_IP: '1',

@@ -23,7 +23,7 @@ export interface OoConfig {
     appUrl?: string
     /** Folder for the embedded database and local files. @default '.oo' */
     dataDir?: string
-    /** @default 10 */
+    /** Connections per engine process (PostgreSQL). @default 4 */
     poolMax?: number
   }
   /** Redis for socket fan-out, rate limits and revocations across processes. */
