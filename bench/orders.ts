@@ -27,8 +27,8 @@ import { KDS_ENGINE, spawnEngine, type EngineProcess } from '../plugins/kds/test
 import { orderPlugins } from '../plugins/orders/test/helpers.js'
 
 // A young generation of 8 MB for the engines and this load generator, as deploy/Dockerfile runs
-// the engine: with V8's default (a new space of up to 64 MB here) a scavenge on this VM took 40-165 ms now and
-// then, and that one pause was the whole p99. Set here once, by running this script again.
+// the engine: with V8's default (a new space of up to 64 MB here) a scavenge on this VM took
+// 40-165 ms now and then, and that one pause was the whole p99. Set by running this script again.
 const YOUNG_GENERATION = '--max-semi-space-size=8'
 if (
   !`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes(

@@ -34,8 +34,8 @@ export class GuestTokens {
   readonly #secrets: SecretStore
   readonly #denylist: Denylist
   readonly #options: OidcOptions
-  #key?: webcrypto.CryptoKey
-  #signingSecret?: KeyObject
+  /** The one secret in the two forms used: node:crypto signs, jose (WebCrypto) verifies. */
+  #keys?: { sign: KeyObject; verify: webcrypto.CryptoKey }
 
   constructor({
     oidcSecrets,
@@ -54,16 +54,18 @@ export class GuestTokens {
   /** Loads (or generates once and persists) the signing secret. Called from the plugin's start(). */
   async load(): Promise<void> {
     const secret = this.#options.tokenSecret ?? (await this.#secrets.getOrCreate(SECRET_NAME))
-    this.#signingSecret = createSecretKey(Buffer.from(secret, 'utf8'))
-    // Imported once: jose would import raw key bytes again for every token it signs or checks
-    // (an extra WebCrypto job each, a third of a token's cost).
-    this.#key = await webcrypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(secret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    )
+    // Imported once: jose would import raw key bytes again for every token it checks (an extra
+    // WebCrypto job each, a third of a token's cost).
+    this.#keys = {
+      sign: createSecretKey(Buffer.from(secret, 'utf8')),
+      verify: await webcrypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      ),
+    }
   }
 
   async issue(request: IssueGuestToken): Promise<IssuedGuestToken> {
@@ -89,7 +91,7 @@ export class GuestTokens {
         iat: now,
         exp: now + ttl,
       },
-      this.#signingSecretKey(),
+      this.#started().sign,
     )
     return { token, id, jti, expiresAt }
   }
@@ -102,7 +104,7 @@ export class GuestTokens {
   async verify(token: string): Promise<Principal> {
     let payload
     try {
-      ;({ payload } = await jwtVerify(token, this.#signingKey(), {
+      ;({ payload } = await jwtVerify(token, this.#started().verify, {
         issuer: ENGINE_ISSUER,
         audience: ENGINE_ISSUER,
         algorithms: ['HS256'],
@@ -128,16 +130,10 @@ export class GuestTokens {
     }
   }
 
-  #signingSecretKey(): KeyObject {
-    if (!this.#signingSecret)
+  #started(): { sign: KeyObject; verify: webcrypto.CryptoKey } {
+    if (!this.#keys)
       throw new OoError('OIDC_NOT_STARTED', 500, 'guestTokens used before the oidc plugin started')
-    return this.#signingSecret
-  }
-
-  #signingKey(): webcrypto.CryptoKey {
-    if (!this.#key)
-      throw new OoError('OIDC_NOT_STARTED', 500, 'guestTokens used before the oidc plugin started')
-    return this.#key
+    return this.#keys
   }
 }
 
