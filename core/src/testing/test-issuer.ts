@@ -72,6 +72,8 @@ export class TestIssuer {
   }
 
   plugin() {
+    // The plugin's hooks are plain functions with their own `this`; they need the issuer's.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const issuer = this
     return definePlugin({
       name: 'test-identity',

@@ -7,8 +7,8 @@ import {
   type SettingsChange,
   type SettingsMap,
 } from '@oo/core'
-import { z } from 'zod'
-import type { SettingsBus, SettingsNotice } from './settings-bus.js'
+import type { z } from 'zod'
+import type { SettingsNotice } from './settings-bus.js'
 
 export interface StoredRow {
   key: string
