@@ -25,6 +25,24 @@ export async function readMultipart(
   let problem: OoError | undefined
   const fail = (err: OoError) => (problem ??= err)
   await new Promise<void>((resolve, reject) => {
+    let settled = false
+    // Every stream of the request can fail on its own (the body, the parser, the file part): any
+    // of them ends this request with a 4xx. An 'error' without a listener would end the process.
+    const broken = (err: unknown) => {
+      if (settled) return
+      settled = true
+      ctx.req.unpipe()
+      ctx.req.resume() // drain what is left, so the answer reaches the client
+      reject(
+        new OoError('OO_MULTIPART_INVALID', 400, `Malformed multipart form: ${messageOf(err)}`, {
+          cause: err,
+        }),
+      )
+    }
+    ctx.req.on('error', broken)
+    ctx.req.on('close', () => {
+      if (!ctx.req.complete) broken(new Error('the client closed the connection mid-body'))
+    })
     let parser: busboy.Busboy
     try {
       parser = busboy({
@@ -32,10 +50,11 @@ export async function readMultipart(
         limits: { fileSize: maxFileBytes, files: 1, fields: 40, fieldSize: FIELD_LIMIT, parts: 42 },
       })
     } catch (err) {
-      reject(new OoError('OO_BAD_REQUEST', 400, 'Malformed multipart form', { cause: err }))
+      broken(err)
       return
     }
     parser.on('file', (name, stream, info) => {
+      stream.on('error', broken)
       if (name !== 'file') {
         fail(
           new OoError('OO_VALIDATION_FAILED', 400, `Unexpected file field ${name}`, {
@@ -82,18 +101,20 @@ export async function readMultipart(
     parser.on('fieldsLimit', () =>
       fail(new OoError('OO_VALIDATION_FAILED', 400, 'Too many form fields')),
     )
-    parser.on('error', (err) =>
-      reject(
-        new OoError('OO_BAD_REQUEST', 400, `Malformed multipart form: ${(err as Error).message}`, {
-          cause: err,
-        }),
-      ),
-    )
-    parser.on('close', () => resolve())
+    parser.on('error', broken)
+    parser.on('close', () => {
+      if (settled) return
+      settled = true
+      resolve()
+    })
     ctx.req.pipe(parser)
   })
   if (problem) throw problem
   return { fields, file }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }
 
 export function requireFile(file: Buffer | undefined): Buffer {
