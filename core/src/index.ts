@@ -39,6 +39,7 @@ export {
   type ListQuery,
 } from './http/content-range.js'
 export { TenantDb, bindTenant } from './db/tenant-db.js'
+export { TenantModel } from './db/tenant-model.js'
 export { Database, APP_ROLE } from './db/database.js'
 export {
   createTenantTable,
