@@ -1,13 +1,18 @@
 import type { Server as HttpServer } from 'node:http'
 import { createAdapter } from '@socket.io/redis-adapter'
 import type { AwilixContainer } from 'awilix'
+import { parse as parseCookies } from 'cookie'
+import { Counter, type Registry } from 'prom-client'
 import { Server, type Namespace, type Socket } from 'socket.io'
 import { effectiveRole } from '../auth/permissions.js'
 import type { Credentials, Principal, TenantRole } from '../auth/principal.js'
 import type { Cradle, RequestCradle, Tenant } from '../container/cradle.js'
 import { bindTenantToScope, createScope } from '../container/scope.js'
 import { isOoError, OoError } from '../errors.js'
+import { assertSocketOrigin, originPolicyFor } from '../http/origin-policy.js'
 import type { Logger } from '../logger.js'
+import { withHandledFanOut } from './adapter-clients.js'
+import { principalRoom, tokenRoom } from './principal-rooms.js'
 import type { Redis } from './redis.js'
 
 /** What core puts on every authenticated socket. */
@@ -24,32 +29,57 @@ export function tenantRoom(tenantId: string): string {
 
 export async function createSocketServer(
   httpServer: HttpServer,
-  opts: { redis: Redis | null; keyPrefix: string },
+  opts: { redis: Redis | null; keyPrefix: string; logger?: Logger; registry?: Registry },
 ): Promise<{ io: Server; close: () => Promise<void> }> {
   const io = new Server(httpServer, { serveClient: false, cors: { origin: false } })
   let sub: Redis | null = null
   if (opts.redis) {
     const pub = opts.redis
     sub = pub.duplicate()
+    sub.on('error', () => {
+      // The shared client's watcher reports the outage; this one reconnects and resubscribes.
+    })
     await sub.connect()
-    io.adapter(createAdapter(pub, sub, { key: `${opts.keyPrefix}:socket.io` }))
+    const onDropped = droppedFanOut(opts.logger, opts.registry)
+    io.adapter(
+      createAdapter(withHandledFanOut(pub, onDropped), withHandledFanOut(sub, onDropped), {
+        key: `${opts.keyPrefix}:socket.io`,
+      }),
+    )
   }
   return {
     io,
     close: async () => {
       await new Promise<void>((resolve) => io.close(() => resolve()))
-      if (sub) await sub.quit()
+      if (sub) await sub.quit().catch(() => undefined) // Redis may be away at shutdown
     },
   }
 }
 
-function cookieReader(header: string | undefined): Credentials['cookies'] {
-  const jar = new Map<string, string>()
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0) jar.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()))
+/** Counts lost cross-process messages; warns once per run of failures, not once per message. */
+function droppedFanOut(logger?: Logger, registry?: Registry) {
+  const dropped = registry
+    ? new Counter({
+        name: 'oo_socket_fanout_dropped_total',
+        help: 'Socket.io adapter messages that could not reach Redis (other processes missed them)',
+        labelNames: ['command'],
+        registers: [registry],
+      })
+    : undefined
+  let warnedAt = 0
+  return (err: unknown, command: string) => {
+    dropped?.inc({ command })
+    const now = Date.now()
+    if (now - warnedAt < 60_000) return
+    warnedAt = now
+    logger?.warn({ err, command }, 'socket fan-out to other processes dropped: Redis unavailable')
   }
-  return { get: (name) => jar.get(name) }
+}
+
+/** The handshake's cookies, parsed as HTTP parses them: a value that is not valid %-encoding stays as sent. */
+function cookieReader(header: string | undefined): Credentials['cookies'] {
+  const jar = parseCookies(header ?? '')
+  return { get: (name) => jar[name] }
 }
 
 /**
@@ -81,6 +111,8 @@ export function authenticateSockets(
         principal: principal ?? undefined,
       })
       if (!resolved) throw new OoError('OO_TENANT_REQUIRED', 404, 'No tenant for this connection')
+      const origin = socket.handshake.headers.origin
+      await assertSocketOrigin(originPolicyFor(root), origin, resolved.tenant.id)
       if (opts.permission) {
         const role = effectiveRole(principal ?? undefined, resolved.role)
         if (!root.cradle.permissions.allows(role, opts.permission)) {
@@ -93,7 +125,14 @@ export function authenticateSockets(
       }
       const data: SocketData = { principal, tenant: resolved.tenant, role: resolved.role }
       socket.data = data
-      await socket.join(tenantRoom(resolved.tenant.id))
+      // Rooms by caller and token, so access granted here can be taken back later (removal,
+      // role change, revocation, sign-out everywhere) from any process.
+      const rooms = [tenantRoom(resolved.tenant.id)]
+      if (principal) {
+        rooms.push(principalRoom(principal), principalRoom(principal, resolved.tenant.id))
+        if (principal.tokenId) rooms.push(tokenRoom(principal.tokenId))
+      }
+      await socket.join(rooms)
       next()
     } catch (err) {
       const error = new Error(isOoError(err) ? err.message : 'Connection refused') as Error & {
