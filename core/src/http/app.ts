@@ -8,7 +8,9 @@ import { createScope } from '../container/scope.js'
 import type { Logger } from '../logger.js'
 import type { AppState } from './app-state.js'
 import { errorHandler } from './error-handler.js'
+import { inputGuard } from './input-guard.js'
 import type { Metrics } from './metrics.js'
+import { originPolicyFor } from './origin-policy.js'
 import { requestId } from './request-id.js'
 import { cors, securityHeaders } from './security.js'
 
@@ -64,7 +66,7 @@ function coreRoutes(root: AwilixContainer<Cradle>, metrics: Metrics): Router<App
 
 /**
  * The Koa app. Middleware order is fixed here and only here:
- * requestId → metrics → errorHandler → security headers → CORS → body → scope → authenticate
+ * requestId → metrics → errorHandler → security headers → CORS → body → input guard → scope → authenticate
  * → plugin middleware (dependency order) → core routes → /api/v1/admin → /api/v1/store.
  */
 export function createApp(opts: {
@@ -83,13 +85,9 @@ export function createApp(opts: {
   app.use(metrics.middleware(logger)) // outside the error handler, so it records the final status
   app.use(errorHandler(logger))
   app.use(securityHeaders())
-  app.use(
-    cors(
-      (host) => root.cradle.tenantResolver?.isKnownHost(host) ?? Promise.resolve(false),
-      http.corsOrigins,
-    ),
-  )
+  app.use(cors(originPolicyFor(root)))
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: http.bodyLimit, encoding: 'utf-8' }))
+  app.use(inputGuard())
   app.use(scopePerRequest(root))
   app.use(authenticate())
   for (const mw of opts.pluginMiddleware) app.use(mw)

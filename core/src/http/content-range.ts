@@ -2,6 +2,7 @@ import type { Context } from 'koa'
 import type { Knex } from 'knex'
 import { z } from 'zod'
 import { OoError } from '../errors.js'
+import { assertStorableInput } from './input-guard.js'
 
 /** A list request in the ra-data-simple-rest dialect, parsed and checked. */
 export interface ListQuery<F = Record<string, unknown>> {
@@ -16,11 +17,14 @@ function json(name: string, raw: unknown): unknown {
   if (raw === undefined) return undefined
   if (typeof raw !== 'string')
     throw new OoError('OO_VALIDATION_FAILED', 400, `${name} must be a JSON value`, { field: name })
+  let value: unknown
   try {
-    return JSON.parse(raw)
+    value = JSON.parse(raw)
   } catch {
     throw new OoError('OO_VALIDATION_FAILED', 400, `${name} is not valid JSON`, { field: name })
   }
+  assertStorableInput(value, [name]) // a JSON escape such as \u0000 passes the query's own check
+  return value
 }
 
 /**

@@ -8,6 +8,12 @@ interface ErrorBody {
   error: { code: string; message: string; field?: string; details?: unknown; requestId: string }
 }
 
+const EMPTY_STATUS_CODES: Record<number, string> = {
+  404: 'OO_NOT_FOUND',
+  405: 'OO_METHOD_NOT_ALLOWED',
+  501: 'OO_NOT_IMPLEMENTED',
+}
+
 function fieldOf(path: readonly PropertyKey[]): string | undefined {
   return path.length ? path.map(String).join('.') : undefined
 }
@@ -17,15 +23,22 @@ export function errorHandler(logger: Logger): Middleware<AppState> {
   return async function errorHandler(ctx, next) {
     try {
       await next()
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404
+      // Nothing wrote a body (no route, a method the route lacks): the same envelope as a thrown error.
+      if (ctx.status >= 400 && ctx.body == null) {
+        const status = ctx.status
         ctx.body = {
           error: {
-            code: 'OO_NOT_FOUND',
-            message: `No route for ${ctx.method} ${ctx.path}`,
+            code: EMPTY_STATUS_CODES[status] ?? `OO_HTTP_${status}`,
+            message:
+              status === 404
+                ? `No route for ${ctx.method} ${ctx.path}`
+                : status === 405
+                  ? `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}`
+                  : `${ctx.method} ${ctx.path}: ${status}`,
             requestId: ctx.state.requestId,
           },
         }
+        ctx.status = status
       }
     } catch (err) {
       const requestId = ctx.state.requestId
