@@ -45,7 +45,7 @@ describe('TenantModel', () => {
 
   it('writes a graph into the bound tenant, whatever tenantId the caller sends', async () => {
     const userId = await ownerId(a.id)
-    const project = await inTenant(a.id, (trx) =>
+    const project = await inTenant(a.id, async (trx) =>
       Project.query(trx)
         .insertGraph({ slug: 'deli', name: 'Deli', tenantId: b.id, members: [{ userId }] })
         .returning('*'),
@@ -74,12 +74,12 @@ describe('TenantModel', () => {
   })
 
   it('patches only what the tenant can see and moves updatedAt', async () => {
-    const before = await inTenant(a.id, (trx) => Project.query(trx).findOne({ slug: 'deli' }))
-    const touched = await inTenant(b.id, (trx) =>
+    const before = await inTenant(a.id, async (trx) => Project.query(trx).findOne({ slug: 'deli' }))
+    const touched = await inTenant(b.id, async (trx) =>
       Project.query(trx).findById(before!.id).patch({ name: 'Stolen' }),
     )
     expect(touched).toBe(0)
-    const after = await inTenant(a.id, (trx) =>
+    const after = await inTenant(a.id, async (trx) =>
       Project.query(trx).patchAndFetchById(before!.id, { name: 'Deli & Co' }),
     )
     expect(after).toMatchObject({ name: 'Deli & Co', tenantId: a.id })

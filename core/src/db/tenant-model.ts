@@ -5,7 +5,7 @@ import { CURRENT_TENANT_SQL } from './rls.js'
  * The base of a plugin's Objection models for tables made by `createTenantTable`: camelCase
  * properties over snake_case columns, `id`, `tenantId` and timestamps, relations like any
  * Objection model. A TenantModel is never bound to a knex: every query names the tenant
- * transaction it runs in — `db.tx((trx) => Supplier.query(trx).withGraphFetched('contacts'))` —
+ * transaction it runs in — `db.tx(async (trx) => Supplier.query(trx).withGraphFetched('contacts'))` —
  * so it runs as `oo_app` under the tenant's row-level security, relations and graph inserts
  * included (Objection runs them on the root query's transaction). A query without one fails
  * ("no database connection") instead of reaching the database outside a tenant.
