@@ -10,7 +10,6 @@ import type { AppState } from './app-state.js'
 import { errorHandler } from './error-handler.js'
 import { inputGuard } from './input-guard.js'
 import type { Metrics } from './metrics.js'
-import { originPolicyFor } from './origin-policy.js'
 import { requestId } from './request-id.js'
 import { cors, securityHeaders } from './security.js'
 
@@ -85,7 +84,12 @@ export function createApp(opts: {
   app.use(metrics.middleware(logger)) // outside the error handler, so it records the final status
   app.use(errorHandler(logger))
   app.use(securityHeaders())
-  app.use(cors(originPolicyFor(root)))
+  app.use(
+    cors(
+      (host) => root.cradle.tenantResolver?.isKnownHost(host) ?? Promise.resolve(false),
+      http.corsOrigins,
+    ),
+  )
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: http.bodyLimit, encoding: 'utf-8' }))
   app.use(inputGuard())
   app.use(scopePerRequest(root))
