@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from 'node:http'
 import { createAdapter } from '@socket.io/redis-adapter'
 import type { AwilixContainer } from 'awilix'
-import { parse as parseCookies } from 'cookie'
 import { Counter, type Registry } from 'prom-client'
 import { Server, type Namespace, type Socket } from 'socket.io'
 import { effectiveRole } from '../auth/permissions.js'
@@ -9,10 +8,8 @@ import type { Credentials, Principal, TenantRole } from '../auth/principal.js'
 import type { Cradle, RequestCradle, Tenant } from '../container/cradle.js'
 import { bindTenantToScope, createScope } from '../container/scope.js'
 import { isOoError, OoError } from '../errors.js'
-import { assertSocketOrigin, originPolicyFor } from '../http/origin-policy.js'
 import type { Logger } from '../logger.js'
 import { withHandledFanOut } from './adapter-clients.js'
-import { principalRoom, tokenRoom } from './principal-rooms.js'
 import type { Redis } from './redis.js'
 
 /** What core puts on every authenticated socket. */
@@ -78,8 +75,12 @@ function droppedFanOut(logger?: Logger, registry?: Registry) {
 
 /** The handshake's cookies, parsed as HTTP parses them: a value that is not valid %-encoding stays as sent. */
 function cookieReader(header: string | undefined): Credentials['cookies'] {
-  const jar = parseCookies(header ?? '')
-  return { get: (name) => jar[name] }
+  const jar = new Map<string, string>()
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0) jar.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()))
+  }
+  return { get: (name) => jar.get(name) }
 }
 
 /**
@@ -111,8 +112,6 @@ export function authenticateSockets(
         principal: principal ?? undefined,
       })
       if (!resolved) throw new OoError('OO_TENANT_REQUIRED', 404, 'No tenant for this connection')
-      const origin = socket.handshake.headers.origin
-      await assertSocketOrigin(originPolicyFor(root), origin, resolved.tenant.id)
       if (opts.permission) {
         const role = effectiveRole(principal ?? undefined, resolved.role)
         if (!root.cradle.permissions.allows(role, opts.permission)) {
@@ -125,14 +124,7 @@ export function authenticateSockets(
       }
       const data: SocketData = { principal, tenant: resolved.tenant, role: resolved.role }
       socket.data = data
-      // Rooms by caller and token, so access granted here can be taken back later (removal,
-      // role change, revocation, sign-out everywhere) from any process.
-      const rooms = [tenantRoom(resolved.tenant.id)]
-      if (principal) {
-        rooms.push(principalRoom(principal), principalRoom(principal, resolved.tenant.id))
-        if (principal.tokenId) rooms.push(tokenRoom(principal.tokenId))
-      }
-      await socket.join(rooms)
+      await socket.join(tenantRoom(resolved.tenant.id))
       next()
     } catch (err) {
       const error = new Error(isOoError(err) ? err.message : 'Connection refused') as Error & {
