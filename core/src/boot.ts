@@ -27,7 +27,7 @@ import {
   stopPlugins,
   type LoadedPlugin,
 } from './plugins/plugin-host.js'
-import { connectRedis, type Redis } from './realtime/redis.js'
+import { connectRedis, watchRedis, type Redis } from './realtime/redis.js'
 import { authenticateSockets, createSocketServer } from './realtime/socket-server.js'
 
 export interface Engine {
@@ -86,6 +86,8 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
       outboxLag: () => root.cradle.outbox.lagSeconds(),
       openSockets: () => io.engine.clientsCount,
     })
+    root.register({ metrics: asValue(metrics) })
+    if (redis) watchRedis(redis, { logger, registry: metrics.registry })
     const app = createApp({
       root,
       logger,
@@ -96,7 +98,12 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
     })
     app.on('error', (err) => logger.error({ err }, 'koa error'))
     const server = createServer(app.callback())
-    const sockets = await createSocketServer(server, { redis, keyPrefix: config.redis.keyPrefix })
+    const sockets = await createSocketServer(server, {
+      redis,
+      keyPrefix: config.redis.keyPrefix,
+      logger,
+      registry: metrics.registry,
+    })
     const io = sockets.io
     root.register({ io: asValue(io) })
     mountSockets(loaded, root, config, logger)
@@ -106,7 +113,10 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
     root.cradle.healthChecks.add('database', () => database.ping())
     if (redis) {
       const client = redis
-      root.cradle.healthChecks.add('redis', async () => void (await client.ping()))
+      // Not critical: without Redis the engine still serves (degraded), see docs/operations-redis.md.
+      root.cradle.healthChecks.add('redis', async () => void (await client.ping()), {
+        critical: false,
+      })
     }
     sealRoot(root)
 

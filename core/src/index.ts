@@ -50,6 +50,7 @@ export {
 export type { ScopedEventBus } from './events/event-bus.js'
 export { tenantRoom, withSocketScope, type SocketData } from './realtime/socket-server.js'
 export type { Redis } from './realtime/redis.js'
+export type { Metrics } from './http/metrics.js'
 export {
   TENANT_ROLES,
   type TenantRole,

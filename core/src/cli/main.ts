@@ -10,6 +10,7 @@ import { APP_ROLE, Database } from '../db/database.js'
 import { migrateLatest, migrationFolders } from '../db/migrate.js'
 import { isOoError } from '../errors.js'
 import { createLogger } from '../logger.js'
+import { installProcessGuard } from '../process-guard.js'
 import { resolveConfig } from '../boot-config.js'
 import { stopOnSignals } from '../server.js'
 import { stepper } from './progress.js'
@@ -51,6 +52,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async start(args) {
     const { values } = parseArgs({ args, options: { demo: { type: 'boolean', default: false } } })
     const engine = await bootWithProgress(await loadConfig())
+    const { logger, metrics } = engine.container.cradle
+    installProcessGuard({ logger, registry: metrics.registry })
     if (values.demo) await seedDemo(engine)
     const url = await engine.listen()
     process.stdout.write(

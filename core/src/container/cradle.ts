@@ -10,6 +10,7 @@ import type { TenantDb } from '../db/tenant-db.js'
 import type { ScopedEventBus } from '../events/event-bus.js'
 import type { OutboxDispatcher } from '../events/outbox-dispatcher.js'
 import type { HealthChecks } from '../http/health.js'
+import type { Metrics } from '../http/metrics.js'
 import type { Logger } from '../logger.js'
 import type { ScopeRunner } from './scope-runner.js'
 
@@ -71,6 +72,8 @@ export interface Cradle {
   authRegistry: AuthRegistry
   permissions: PermissionMatrix
   healthChecks: HealthChecks
+  /** This engine's Prometheus registry (`metrics.registry`): plugins add their own metrics to it. */
+  metrics: Metrics
   /** Runs tenant-bound background work in its own scope. */
   scopes: ScopeRunner
   /** Present when `REDIS_URL` is set. */

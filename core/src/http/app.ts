@@ -54,7 +54,7 @@ function coreRoutes(root: AwilixContainer<Cradle>, metrics: Metrics): Router<App
   router.get('/ready', async function ready(ctx) {
     const report = await root.cradle.healthChecks.run()
     ctx.status = report.ok ? 200 : 503
-    ctx.body = { status: report.ok ? 'ready' : 'not-ready', checks: report.checks }
+    ctx.body = { status: report.status, checks: report.checks }
   })
   router.get('/metrics', async function metricsEndpoint(ctx) {
     ctx.type = metrics.registry.contentType

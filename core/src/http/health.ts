@@ -1,16 +1,33 @@
-/** Readiness checks: core adds the database (and Redis); plugins add theirs (e.g. object storage). */
-export class HealthChecks {
-  readonly #checks = new Map<string, () => Promise<void>>()
+export interface HealthCheckResult {
+  ok: boolean
+  /** A failing critical check makes the engine not ready; a non-critical one makes it degraded. */
+  critical: boolean
+  error?: string
+  ms: number
+}
 
-  add(name: string, check: () => Promise<void>): void {
-    this.#checks.set(name, check)
+export interface HealthReport {
+  /** False when a critical check fails: take this engine out of rotation (503). */
+  ok: boolean
+  /** `degraded`: serving (200) while a non-critical dependency (Redis) is away. */
+  status: 'ready' | 'degraded' | 'not-ready'
+  checks: Record<string, HealthCheckResult>
+}
+
+/**
+ * Readiness checks: core adds the database (critical) and Redis (not critical: the engine serves
+ * without it, see docs/operations-redis.md); plugins add theirs (e.g. object storage).
+ */
+export class HealthChecks {
+  readonly #checks = new Map<string, { check: () => Promise<void>; critical: boolean }>()
+
+  add(name: string, check: () => Promise<void>, opts: { critical?: boolean } = {}): void {
+    this.#checks.set(name, { check, critical: opts.critical ?? true })
   }
 
-  async run(
-    timeoutMs = 2000,
-  ): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string; ms: number }> }> {
+  async run(timeoutMs = 2000): Promise<HealthReport> {
     const entries = await Promise.all(
-      [...this.#checks].map(async ([name, check]) => {
+      [...this.#checks].map(async ([name, { check, critical }]) => {
         const started = performance.now()
         let timer: NodeJS.Timeout | undefined
         try {
@@ -23,12 +40,16 @@ export class HealthChecks {
               )
             }),
           ])
-          return [name, { ok: true, ms: Math.round(performance.now() - started) }] as const
+          return [
+            name,
+            { ok: true, critical, ms: Math.round(performance.now() - started) },
+          ] as const
         } catch (err) {
           return [
             name,
             {
               ok: false,
+              critical,
               error: (err as Error).message,
               ms: Math.round(performance.now() - started),
             },
@@ -38,6 +59,9 @@ export class HealthChecks {
         }
       }),
     )
-    return { ok: entries.every(([, r]) => r.ok), checks: Object.fromEntries(entries) }
+    const ok = entries.every(([, r]) => r.ok || !r.critical)
+    const degraded = entries.some(([, r]) => !r.ok)
+    const status = !ok ? 'not-ready' : degraded ? 'degraded' : 'ready'
+    return { ok, status, checks: Object.fromEntries(entries) }
   }
 }
