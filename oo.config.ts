@@ -10,6 +10,7 @@ import chat from './plugins/chat/index.js'
 import chatAssistant from './plugins/chat-assistant/index.js'
 import orders from './plugins/orders/index.js'
 import kds from './plugins/kds/index.js'
+import webhooks from './plugins/webhooks/index.js'
 
 export default defineConfig({
   mode: env.string('NODE_ENV') === 'production' ? 'production' : 'development',
@@ -19,6 +20,15 @@ export default defineConfig({
     // Host-based tenancy must honour X-Forwarded-Host only behind a proxy we control.
     trustProxy: env.bool('TRUST_PROXY', false),
     corsOrigins: env.list('CORS_ORIGINS'),
+    // The client address is read from the right of X-Forwarded-For: one proxy (deploy/nginx.conf)
+    // unless told otherwise; or the right-most address outside the proxies' CIDRs.
+    proxyHops: env.int('TRUST_PROXY_HOPS', 1),
+    trustedProxies: env.list('TRUST_PROXY_CIDRS'),
+    metrics: {
+      port: env.string('METRICS_PORT') ? env.int('METRICS_PORT', 0) : undefined,
+      host: env.string('METRICS_HOST', '127.0.0.1'),
+      token: env.secret('METRICS_TOKEN', { optional: true }),
+    },
   },
   database: {
     url: env.url('DATABASE_URL'),
@@ -74,5 +84,6 @@ export default defineConfig({
     chatAssistant(),
     orders(),
     kds(),
+    webhooks({ allowPrivateTargets: env.bool('OO_WEBHOOKS_ALLOW_PRIVATE_TARGETS', false) }),
   ],
 })
