@@ -10,6 +10,9 @@ export interface ResolvedConfig {
     trustProxy: boolean
     bodyLimit: string
     corsOrigins: string[]
+    proxyHops: number
+    trustedProxies: string[]
+    metrics: { port?: number; host: string; token?: string }
   }
   database: { url?: string; appUrl?: string; dataDir: string; poolMax: number }
   redis: { url?: string; keyPrefix: string }
@@ -38,6 +41,13 @@ export function resolveConfig(
       trustProxy: config.http?.trustProxy ?? false,
       bodyLimit: config.http?.bodyLimit ?? '1mb',
       corsOrigins: config.http?.corsOrigins ?? [],
+      proxyHops: config.http?.proxyHops ?? 1,
+      trustedProxies: config.http?.trustedProxies ?? [],
+      metrics: {
+        port: config.http?.metrics?.port,
+        host: config.http?.metrics?.host ?? '127.0.0.1',
+        token: config.http?.metrics?.token || undefined,
+      },
     },
     database: {
       url: config.database?.url,

@@ -13,7 +13,7 @@ import { migrateLatest, migrationFolders, migrationStatus } from './db/migrate.j
 import { OoError } from './errors.js'
 import { createApp } from './http/app.js'
 import type { AppState } from './http/app-state.js'
-import { Metrics } from './http/metrics.js'
+import { Metrics, metricsListener } from './http/metrics.js'
 import { createLogger, type Logger } from './logger.js'
 import type { PluginContext, SocketSetup } from './plugins/define-plugin.js'
 import { sortPlugins } from './plugins/plugin-graph.js'
@@ -40,6 +40,8 @@ export interface Engine {
   readonly plugins: readonly LoadedPlugin[]
   /** `http://127.0.0.1:PORT` once listening. */
   url: string
+  /** The metrics listener's URL once listening, when `http.metrics.port` is set. */
+  metricsUrl?: string
   listen(): Promise<string>
   /** Graceful: sockets and HTTP, plugins in reverse, outbox drained (unless told not to), pools closed. */
   stop(opts?: { drainOutbox?: boolean }): Promise<void>
@@ -97,6 +99,8 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
       storeRouters: mountRoutes(loaded, 'store'),
     })
     app.on('error', (err) => logger.error({ err }, 'koa error'))
+    const metricsServer = metricsListener(metrics, config.http.metrics)
+    cleanup.unshift(() => metricsServer.close())
     const server = createServer(app.callback())
     const sockets = await createSocketServer(server, {
       redis,
@@ -145,6 +149,7 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
         })
         const { port } = server.address() as AddressInfo
         engine.url = `http://${config.http.host}:${port}`
+        engine.metricsUrl = await metricsServer.listen()
         return engine.url
       },
       stop(stopOpts = {}) {

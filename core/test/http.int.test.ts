@@ -33,7 +33,7 @@ describe('HTTP kernel', () => {
   beforeAll(async () => {
     t = await createTestApp({
       plugins: [tenancy(), echo()],
-      config: { http: { bodyLimit: '2kb' } },
+      config: { http: { bodyLimit: '2kb', metrics: { token: 'scrape-token-1234' } } },
     })
     shop = await t.seedTenant('http')
   })
@@ -105,7 +105,13 @@ describe('HTTP kernel', () => {
     const ready = await t.http.get('/ready').expect(200)
     expect(ready.body.checks.database.ok).toBe(true)
     if (process.env.REDIS_URL) expect(ready.body.checks.redis.ok).toBe(true)
-    const metrics = await t.http.get('/metrics').expect(200)
+    await t.http.get('/metrics').set('Host', shop.host).expect(404)
+    const wrong = await t.http.get('/metrics').set('Authorization', 'Bearer wrong-token')
+    expect([401, 404]).toContain(wrong.status) // then a user's bearer token, which it is not
+    const metrics = await t.http
+      .get('/metrics')
+      .set('Authorization', 'Bearer scrape-token-1234')
+      .expect(200)
     expect(metrics.text).toMatch(
       /oo_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/store\/echo",status="400"\} \d+/,
     )
@@ -120,7 +126,10 @@ describe('HTTP kernel', () => {
       .set('Access-Control-Request-Method', 'GET')
       .expect(204)
     expect(ok.headers['access-control-allow-origin']).toBe(`https://${shop.host}`)
-    const get = await t.http.get('/health').set('Origin', `http://${shop.host}:4321`)
+    const get = await t.http
+      .get('/health')
+      .set('Host', shop.host)
+      .set('Origin', `http://${shop.host}:4321`)
     expect(get.headers['access-control-expose-headers']).toContain('Content-Range')
     const evil = await t.http
       .options('/api/v1/admin/members')

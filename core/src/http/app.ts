@@ -7,9 +7,10 @@ import type { Cradle } from '../container/cradle.js'
 import { createScope } from '../container/scope.js'
 import type { Logger } from '../logger.js'
 import type { AppState } from './app-state.js'
+import { configureClientAddress } from './client-address.js'
 import { errorHandler } from './error-handler.js'
 import { inputGuard } from './input-guard.js'
-import type { Metrics } from './metrics.js'
+import { metricsOnAppPort, type Metrics } from './metrics.js'
 import { requestId } from './request-id.js'
 import { cors, securityHeaders } from './security.js'
 
@@ -46,7 +47,7 @@ function authenticate(): Middleware<AppState> {
   }
 }
 
-function coreRoutes(root: AwilixContainer<Cradle>, metrics: Metrics): Router<AppState> {
+function coreRoutes(root: AwilixContainer<Cradle>): Router<AppState> {
   const router = new Router<AppState>()
   router.get('/health', function health(ctx) {
     ctx.body = { status: 'ok' }
@@ -56,16 +57,13 @@ function coreRoutes(root: AwilixContainer<Cradle>, metrics: Metrics): Router<App
     ctx.status = report.ok ? 200 : 503
     ctx.body = { status: report.status, checks: report.checks }
   })
-  router.get('/metrics', async function metricsEndpoint(ctx) {
-    ctx.type = metrics.registry.contentType
-    ctx.body = await metrics.registry.metrics()
-  })
   return router
 }
 
 /**
  * The Koa app. Middleware order is fixed here and only here:
- * requestId → metrics → errorHandler → security headers → CORS → body → input guard → scope → authenticate
+ * client address (with trusted proxy CIDRs) → requestId → metrics → errorHandler → security
+ * headers → CORS → body → input guard → /metrics (with a token) → scope → authenticate
  * → plugin middleware (dependency order) → core routes → /api/v1/admin → /api/v1/store.
  */
 export function createApp(opts: {
@@ -80,6 +78,8 @@ export function createApp(opts: {
   const { http } = root.cradle.config
   const app = new Koa<AppState>({ proxy: http.trustProxy })
   app.silent = true
+  const clientAddress = configureClientAddress(app, http)
+  if (clientAddress) app.use(clientAddress)
   app.use(requestId())
   app.use(metrics.middleware(logger)) // outside the error handler, so it records the final status
   app.use(errorHandler(logger))
@@ -92,10 +92,12 @@ export function createApp(opts: {
   )
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: http.bodyLimit, encoding: 'utf-8' }))
   app.use(inputGuard())
+  // Before authentication: the scraper's bearer token is not a user's.
+  if (http.metrics.token) app.use(metricsOnAppPort(metrics, http.metrics.token))
   app.use(scopePerRequest(root))
   app.use(authenticate())
   for (const mw of opts.pluginMiddleware) app.use(mw)
-  const core = coreRoutes(root, metrics)
+  const core = coreRoutes(root)
   app.use(core.routes())
   for (const [area, routers] of [
     ['admin', opts.adminRouters],

@@ -1,3 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Middleware } from 'koa'
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Logger } from '../logger.js'
@@ -62,4 +65,73 @@ export class Metrics {
       }
     }
   }
+}
+
+/**
+ * The metrics listener (`http.metrics.port`): its own port, loopback by default, so the shop
+ * domains the front door routes to the engine never serve what the engine knows about itself.
+ */
+function createMetricsServer(metrics: Metrics): Server {
+  return createServer(function metricsListener(req, res) {
+    const path = (req.url ?? '').split('?')[0]
+    if (req.method !== 'GET' || path !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ error: { code: 'OO_NOT_FOUND', message: 'Only GET /metrics' } }))
+      return
+    }
+    metrics.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType })
+        res.end(text)
+      },
+      () => {
+        res.writeHead(503, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ error: { code: 'OO_METRICS_UNAVAILABLE', message: 'Try again' } }))
+      },
+    )
+  })
+}
+
+/** The metrics listener when `port` is set (else nothing listens); `listen()` → its URL. */
+export function metricsListener(
+  metrics: Metrics,
+  opts: { port?: number; host: string },
+): { listen(): Promise<string | undefined>; close(): Promise<void> } {
+  const server = opts.port === undefined ? undefined : createMetricsServer(metrics)
+  return {
+    async listen() {
+      if (!server) return undefined
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(opts.port, opts.host, () => resolve())
+      })
+      return `http://${opts.host}:${(server.address() as AddressInfo).port}`
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server?.listening) return resolve()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+/**
+ * `/metrics` on the app's own port for the holder of the token only; every shop domain reaches
+ * that port, so anyone else goes on to the routes (where there is no such route).
+ */
+export function metricsOnAppPort(metrics: Metrics, token: string): Middleware<AppState> {
+  return async function metricsOnAppPort(ctx, next) {
+    if (ctx.path !== '/metrics' || ctx.method !== 'GET') return next()
+    if (!bearerMatches(ctx.get('authorization'), token)) return next()
+    ctx.type = metrics.registry.contentType
+    ctx.body = await metrics.registry.metrics()
+  }
+}
+
+/** A bearer token compared in constant time (digests of equal length, whatever was sent). */
+export function bearerMatches(header: string, token: string): boolean {
+  const sent = /^Bearer (.+)$/i.exec(header)?.[1] ?? ''
+  const digest = (s: string) => createHash('sha256').update(s).digest()
+  return timingSafeEqual(digest(sent), digest(token)) && sent.length > 0
 }
