@@ -10,9 +10,11 @@ export interface ResolvedConfig {
     trustProxy: boolean
     bodyLimit: string
     corsOrigins: string[]
-    proxyHops: number
-    trustedProxies: string[]
-    metrics: { port?: number; host: string; token?: string }
+    drainMs: number
+    headersTimeoutMs: number
+    requestTimeoutMs: number
+    keepAliveTimeoutMs: number
+    maxConnectionsPerIp: number
   }
   database: { url?: string; appUrl?: string; dataDir: string; poolMax: number }
   redis: { url?: string; keyPrefix: string }
@@ -33,21 +35,24 @@ export function resolveConfig(
 ): ResolvedConfig {
   const mode = config.mode ?? (process.env.NODE_ENV === 'production' ? 'production' : 'development')
   const dataDir = config.database?.dataDir ?? '.oo'
+  const trustProxy = config.http?.trustProxy ?? false
+  const drainMs = config.http?.drainMs ?? 5000
   return {
     mode,
     http: {
       port: config.http?.port ?? 3000,
       host: config.http?.host ?? '127.0.0.1',
-      trustProxy: config.http?.trustProxy ?? false,
+      trustProxy,
       bodyLimit: config.http?.bodyLimit ?? '1mb',
       corsOrigins: config.http?.corsOrigins ?? [],
-      proxyHops: config.http?.proxyHops ?? 1,
-      trustedProxies: config.http?.trustedProxies ?? [],
-      metrics: {
-        port: config.http?.metrics?.port,
-        host: config.http?.metrics?.host ?? '127.0.0.1',
-        token: config.http?.metrics?.token || undefined,
-      },
+      // Longer than nginx's upstream keepalive_timeout (4 s in deploy/nginx.conf) and a k8s
+      // readiness period, so the front door stops reusing and sending before the engine closes.
+      drainMs,
+      headersTimeoutMs: config.http?.headersTimeoutMs ?? 10_000,
+      requestTimeoutMs: config.http?.requestTimeoutMs ?? 30_000,
+      keepAliveTimeoutMs: config.http?.keepAliveTimeoutMs ?? 5000,
+      // Behind a proxy every connection comes from the proxy: the per-client cap belongs there.
+      maxConnectionsPerIp: config.http?.maxConnectionsPerIp ?? (trustProxy ? 0 : 256),
     },
     database: {
       url: config.database?.url,
@@ -59,11 +64,11 @@ export function resolveConfig(
     },
     redis: { url: config.redis?.url, keyPrefix: config.redis?.keyPrefix ?? 'oo' },
     autoMigrate: config.autoMigrate ?? (!config.database?.url || mode !== 'production'),
-    shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
+    shutdownTimeoutMs: config.shutdownTimeoutMs ?? drainMs + 10_000,
     outbox: {
       pollIntervalMs: 1000,
       autoDispatch: true,
-      leaseSeconds: 30,
+      leaseSeconds: 5,
       retainSeconds: 86_400,
       ...overrides.outbox,
     },

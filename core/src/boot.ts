@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer } from 'node:http'
+import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { PGlite } from '@electric-sql/pglite'
 import { asValue, type AwilixContainer } from 'awilix'
@@ -13,7 +13,7 @@ import { migrateLatest, migrationFolders, migrationStatus } from './db/migrate.j
 import { OoError } from './errors.js'
 import { createApp } from './http/app.js'
 import type { AppState } from './http/app-state.js'
-import { Metrics, metricsListener } from './http/metrics.js'
+import { Metrics } from './http/metrics.js'
 import { createLogger, type Logger } from './logger.js'
 import type { PluginContext, SocketSetup } from './plugins/define-plugin.js'
 import { sortPlugins } from './plugins/plugin-graph.js'
@@ -29,6 +29,7 @@ import {
 } from './plugins/plugin-host.js'
 import { connectRedis, watchRedis, type Redis } from './realtime/redis.js'
 import { authenticateSockets, createSocketServer } from './realtime/socket-server.js'
+import { createHttpServer } from './server.js'
 
 export interface Engine {
   readonly config: ResolvedConfig
@@ -40,11 +41,14 @@ export interface Engine {
   readonly plugins: readonly LoadedPlugin[]
   /** `http://127.0.0.1:PORT` once listening. */
   url: string
-  /** The metrics listener's URL once listening, when `http.metrics.port` is set. */
-  metricsUrl?: string
   listen(): Promise<string>
-  /** Graceful: sockets and HTTP, plugins in reverse, outbox drained (unless told not to), pools closed. */
-  stop(opts?: { drainOutbox?: boolean }): Promise<void>
+  /**
+   * Graceful: `/ready` 503 and `Connection: close` at once, serving on for `drainMs` (0 unless
+   * given: SIGTERM passes `http.drainMs`); then sockets (told to reconnect) and HTTP (answers in
+   * flight finish), the outbox drained (unless told not to) while every plugin still runs,
+   * plugins in reverse, pools closed.
+   */
+  stop(opts?: { drainOutbox?: boolean; drainMs?: number }): Promise<void>
 }
 
 export interface BootOptions {
@@ -99,9 +103,8 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
       storeRouters: mountRoutes(loaded, 'store'),
     })
     app.on('error', (err) => logger.error({ err }, 'koa error'))
-    const metricsServer = metricsListener(metrics, config.http.metrics)
-    cleanup.unshift(() => metricsServer.close())
-    const server = createServer(app.callback())
+    const http = createHttpServer(app.callback(), config.http, logger)
+    const server = http.server
     const sockets = await createSocketServer(server, {
       redis,
       keyPrefix: config.redis.keyPrefix,
@@ -149,19 +152,25 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
         })
         const { port } = server.address() as AddressInfo
         engine.url = `http://${config.http.host}:${port}`
-        engine.metricsUrl = await metricsServer.listen()
         return engine.url
       },
       stop(stopOpts = {}) {
         stopping ??= (async () => {
-          // Keep-alive connections with no request in flight would hold close() open until they
-          // time out (a browser pre-opens some): after a short grace, cut whatever is left.
-          const cut = setTimeout(() => server.closeAllConnections(), 2000)
-          cut.unref()
-          await sockets.close() // disconnects sockets, then closes the HTTP server
-          clearTimeout(cut)
-          await stopPlugins(started, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS, logger)
+          root.cradle.healthChecks.startDraining()
+          http.startDraining()
+          if (stopOpts.drainMs) await new Promise((r) => setTimeout(r, stopOpts.drainMs))
+          // No new connections; idle keep-alive ones are cut at once, and a connection with a
+          // request in the handler closes after its answer (which says `Connection: close`).
+          const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
+          http.closeIdle()
+          // socket.io closes each transport: clients see "transport close" and reconnect, to
+          // another process (a disconnect packet would tell them to stay away).
+          await sockets.close()
+          await httpClosed
+          // Events committed by the last requests reach their handlers while every plugin (and
+          // the clients it uses) still runs; a handler's timer set now is cleared by its stop().
           await root.cradle.outbox.stop({ drain: stopOpts.drainOutbox ?? true })
+          await stopPlugins(started, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS, logger)
           await root.dispose()
           for (const fn of cleanup) await fn()
         })()

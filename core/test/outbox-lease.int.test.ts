@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
-import { createTestApp, type TestApp } from '@oo/core/testing'
-import { afterEach, describe, expect, it } from 'vitest'
+import {
+  createTestApp,
+  createTestDatabase,
+  hasPostgres,
+  requestJson,
+  spawnEngine,
+  type EngineProcess,
+  type TestApp,
+  type TestDatabase,
+} from '@oo/core/testing'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import tenancy from '../../plugins/tenancy/index.js'
+import leaseProbe, { noted } from './fixtures/lease-probe-plugin.js'
 import probe, { delivered } from './fixtures/probe-plugin.js'
+
+const LEASE_ENGINE = new URL('./fixtures/lease-engine.ts', import.meta.url)
 
 interface LeaseRow {
   event_id: string
@@ -13,12 +25,14 @@ interface LeaseRow {
   dispatched_at: Date | null
 }
 
+// As the owner: oo_app sees a tenant's outbox rows only in a transaction bound to that tenant.
 function probeRows(t: TestApp): Promise<LeaseRow[]> {
-  return t.engine.database
-    .app('oo_outbox')
-    .where({ name: 'probe.pinged' })
-    .orderBy('id')
-    .select('event_id', 'claimed_by', 'claimed_until', 'attempts', 'dispatched_at')
+  return t.engine.database.asOwner((owner) =>
+    owner('oo_outbox')
+      .where({ name: 'probe.pinged' })
+      .orderBy('id')
+      .select('event_id', 'claimed_by', 'claimed_until', 'attempts', 'dispatched_at'),
+  )
 }
 
 async function emitProbes(t: TestApp, host: string, count: number): Promise<void> {
@@ -114,9 +128,10 @@ describe('outbox leases', () => {
     )
     // A full claim pass, as the poll runs it, while the lease still holds.
     await t.engine.container.cradle.outbox.drain()
-    const { rows } = await t.engine.database.app.raw(
-      `select claimed_until > now() as leased from oo_outbox where event_id = ?`,
-      [eventId],
+    const { rows } = await t.engine.database.asOwner((owner) =>
+      owner.raw(`select claimed_until > now() as leased from oo_outbox where event_id = ?`, [
+        eventId,
+      ]),
     )
     expect(rows).toEqual([{ leased: true }])
     expect(delivered).toEqual([])
@@ -160,10 +175,71 @@ describe('outbox leases', () => {
     const left = await probeRows(t)
     expect(left.map((r) => r.event_id)).not.toContain(old!.event_id)
     expect(left.map((r) => r.event_id)).toContain(recent!.event_id)
-    const kept = await t.engine.database
-      .app('oo_outbox')
-      .where({ name: 'probe.kept' })
-      .count({ n: '*' })
+    const kept = await t.engine.database.asOwner((owner) =>
+      owner('oo_outbox').where({ name: 'probe.kept' }).count({ n: '*' }),
+    )
     expect(Number(kept[0]!.n)).toBe(2)
   })
+})
+
+// Two processes on one database: PGlite is single-process by design.
+describe.skipIf(!hasPostgres)('outbox leases of a process that dies', () => {
+  let database: TestDatabase
+  let survivor: TestApp
+  let doomed: EngineProcess
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    survivor = await createTestApp({
+      plugins: [tenancy(), leaseProbe()],
+      database,
+      boot: { outbox: { pollIntervalMs: 200 } },
+    })
+    // Its handler never returns: what it leases stays undelivered while it lives.
+    doomed = await spawnEngine(LEASE_ENGINE, {
+      DATABASE_URL: database.config.url,
+      DATABASE_APP_URL: database.config.appUrl,
+      OO_HANG_HANDLERS: '1',
+    })
+  }, 90_000)
+
+  afterAll(async () => {
+    doomed?.child.kill('SIGKILL')
+    await survivor?.close()
+    await database?.drop()
+  })
+
+  it('keeps a live writer’s rows past the lease length, and hands a killed one’s over within seconds', async () => {
+    const shop = await survivor.seedTenant('doomed')
+    const sent = await requestJson(`${doomed.url}/api/v1/store/lease-probe/events`, {
+      method: 'POST',
+      host: shop.host,
+      body: { count: 3 },
+    })
+    expect(sent.status).toBe(202)
+    const leases = () =>
+      survivor.engine.database.asOwner((owner) =>
+        owner('oo_outbox')
+          .where({ name: 'lease-probe.noted' })
+          .select('claimed_by', 'dispatched_at'),
+      )
+    expect((await leases()).map((r) => r.claimed_by)).toEqual(
+      Array(3).fill(expect.stringMatching(new RegExp(`:${doomed.pid}:`))),
+    )
+    // Longer than a lease: the writer lives and renews, so nobody else delivers.
+    await new Promise((r) => setTimeout(r, (survivor.engine.config.outbox.leaseSeconds + 2) * 1000))
+    expect(noted).toEqual([])
+
+    doomed.child.kill('SIGKILL')
+    const killedAt = performance.now()
+    await expect
+      .poll(() => noted.map((d) => d.n), { timeout: 15_000, interval: 100 })
+      .toEqual([0, 1, 2])
+    const tookMs = performance.now() - killedAt
+    console.info(`rows of a killed process delivered by the other after ${tookMs.toFixed(0)} ms`)
+    expect(tookMs).toBeLessThan(survivor.engine.config.outbox.leaseSeconds * 1000 + 2000)
+    await expect
+      .poll(async () => (await leases()).every((r) => r.dispatched_at), { timeout: 2000 })
+      .toBe(true)
+  }, 60_000)
 })

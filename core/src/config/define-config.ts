@@ -15,12 +15,16 @@ export interface OoConfig {
     bodyLimit?: string
     /** Extra CORS origins besides the registered tenant domains. */
     corsOrigins?: string[]
-    /** With `trustProxy`: proxies in front of the engine; the client is that many X-Forwarded-For entries from the right. @default 1 */
-    proxyHops?: number
-    /** With `trustProxy`: the proxies' addresses or CIDRs; the client is the right-most X-Forwarded-For entry outside them (instead of `proxyHops`). */
-    trustedProxies?: string[]
-    /** Prometheus `/metrics`, never on the shop port unasked: its own listener (`port` on `host`, @default '127.0.0.1'), and/or the main port with `Authorization: Bearer <token>`. Neither → not served. */
-    metrics?: { port?: number; host?: string; token?: string }
+    /** On SIGTERM, how long the engine keeps serving (`Connection: close`, `/ready` 503) before it closes. @default 5000 */
+    drainMs?: number
+    /** A request's headers must arrive within this (slow-loris). @default 10000 */
+    headersTimeoutMs?: number
+    /** A whole request (headers and body) must arrive within this. @default 30000 */
+    requestTimeoutMs?: number
+    /** An idle keep-alive connection closes after this; keep it above the proxy's upstream keep-alive. @default 5000 */
+    keepAliveTimeoutMs?: number
+    /** Open connections per peer address; 0 = no cap. @default 256, or 0 with `trustProxy` (cap at the proxy) */
+    maxConnectionsPerIp?: number
   }
   database?: {
     /** Owner connection (runs migrations). Unset → embedded PGlite in `dataDir`. */
@@ -36,7 +40,7 @@ export interface OoConfig {
   redis?: { url?: string; keyPrefix?: string }
   /** Migrate at boot. Default: yes on the embedded database, no in production. */
   autoMigrate?: boolean
-  /** Graceful shutdown budget before a hard exit. @default 10000 */
+  /** Graceful shutdown budget before a hard exit, drain included. @default drainMs + 10000 */
   shutdownTimeoutMs?: number
   plugins: PluginInstance[]
 }

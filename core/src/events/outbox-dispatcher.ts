@@ -32,6 +32,8 @@ const BATCH = 50
 const MAX_ATTEMPTS = 10
 const PURGE_EVERY_MS = 60_000
 const PURGE_BATCH = 1000
+/** A lease is renewed this often, as a share of its length: two renewals may fail before it lapses. */
+const RENEW_SHARE = 0.3
 
 /**
  * Delivers outbox rows to plugin handlers, exactly once across engine processes unless one dies
@@ -41,6 +43,10 @@ const PURGE_BATCH = 1000
  * retries after a failure, rows whose lease ran out because their process died). Per tenant,
  * rows are delivered one after another in the order they reached this process; tenants never
  * wait for each other. Delivered rows are marked in batches.
+ *
+ * Leases are short (`leaseSeconds`, 5) and renewed while this process lives: every 30 % of a lease
+ * it extends the rows it holds (queued, in delivery, delivered but not yet marked), so a slow
+ * handler keeps its rows and the rows of a process that died are taken over within seconds.
  */
 export class OutboxDispatcher {
   readonly #handlers = new Map<string, Registered[]>()
@@ -51,11 +57,13 @@ export class OutboxDispatcher {
   #root?: AwilixContainer<Cradle>
   #logger?: Logger
   #timer?: NodeJS.Timeout
+  #renewTimer?: NodeJS.Timeout
+  #renewing?: Promise<void>
   #polling?: Promise<void>
   #stopped = true
   #abandon = false
   #pollIntervalMs = 1000
-  #leaseSeconds = 30
+  #leaseSeconds = 5
   #retainSeconds = 86_400
   #lastPurge = Date.now()
   #toMark: string[] = []
@@ -86,6 +94,11 @@ export class OutboxDispatcher {
     if (!opts.autoDispatch) return
     this.#stopped = false
     this.#schedule(0)
+    this.#renewTimer = setInterval(
+      () => void this.#renewLeases(),
+      this.#leaseSeconds * 1000 * RENEW_SHARE,
+    )
+    this.#renewTimer.unref()
   }
 
   /**
@@ -125,6 +138,8 @@ export class OutboxDispatcher {
     while (this.#polling) await this.#polling
     if (opts.drain && this.#database) await this.drain()
     await this.#settle()
+    clearInterval(this.#renewTimer)
+    await this.#renewing
   }
 
   /** Waits for the deliveries in flight and the marks they left. */
@@ -143,6 +158,33 @@ export class OutboxDispatcher {
       .min({ oldest: 'created_at' })
       .first()
     return row?.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0
+  }
+
+  /**
+   * Extends the lease of every row this process holds. Without it a row would wait the full lease
+   * after its process died, and a lease shorter than the slowest handler would hand the row to a
+   * second process while the first still delivers it.
+   */
+  async #renewLeases(): Promise<void> {
+    if (this.#renewing || !this.#database) return
+    const ids = [...this.#toMark]
+    for (const queue of this.#queues.values()) for (const { row } of queue) ids.push(row.id)
+    if (!ids.length) return
+    this.#renewing = (async () => {
+      try {
+        await this.#database!.app.raw(
+          `update oo_outbox set claimed_until = now() + (? * interval '1 second')
+            where id = any(?::bigint[]) and claimed_by = ? and dispatched_at is null`,
+          [this.#leaseSeconds, `{${ids.join(',')}}`, this.#workerId],
+        )
+      } catch (err) {
+        // A lease that lapses means at most one more delivery elsewhere: at least once, never lost.
+        this.#logger?.error({ err, rows: ids.length }, 'could not renew outbox leases')
+      } finally {
+        this.#renewing = undefined
+      }
+    })()
+    await this.#renewing
   }
 
   #schedule(delay: number): void {

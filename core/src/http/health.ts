@@ -20,12 +20,22 @@ export interface HealthReport {
  */
 export class HealthChecks {
   readonly #checks = new Map<string, { check: () => Promise<void>; critical: boolean }>()
+  #draining = false
 
   add(name: string, check: () => Promise<void>, opts: { critical?: boolean } = {}): void {
     this.#checks.set(name, { check, critical: opts.critical ?? true })
   }
 
+  /** A stopping engine is not ready from the first moment of its drain, whatever its checks say. */
+  startDraining(): void {
+    this.#draining = true
+  }
+
   async run(timeoutMs = 2000): Promise<HealthReport> {
+    if (this.#draining) {
+      const draining = { ok: false, critical: true, error: 'shutting down', ms: 0 }
+      return { ok: false, status: 'not-ready', checks: { draining } }
+    }
     const entries = await Promise.all(
       [...this.#checks].map(async ([name, { check, critical }]) => {
         const started = performance.now()
