@@ -7,6 +7,7 @@ import {
   type RequestCradle,
 } from '@oo/core'
 import type { OrdersOptions } from '../config.js'
+import { toCustomerOrder } from '../services/order-rows.js'
 import type { GuestTokens } from '../services/ports.js'
 import { requireTenant } from './guards.js'
 import { checkoutBody, IdempotencyKey, OrderIdParam } from './schemas.js'
@@ -38,7 +39,11 @@ export function storeRoutes(router: AppRouter, { options }: PluginContext<Orders
     const token = await orderToken(ctx.state.scope, order.id, options.orderTokenTtlSeconds)
     if (replayed) ctx.set('Idempotent-Replayed', 'true')
     ctx.status = replayed ? 200 : 201
-    ctx.body = { order, orderToken: token.token, orderTokenExpiresAt: token.expiresAt }
+    ctx.body = {
+      order: toCustomerOrder(order),
+      orderToken: token.token,
+      orderTokenExpiresAt: token.expiresAt,
+    }
   })
 
   /** The customer's view of one order, for the holder of its order-scoped token. */
@@ -49,10 +54,6 @@ export function storeRoutes(router: AppRouter, { options }: PluginContext<Orders
       throw new OoError('OO_UNAUTHENTICATED', 401, 'Use the order token from checkout')
     if (principal.kind !== 'order' || principal.id !== id)
       throw new OoError('OO_FORBIDDEN', 403, 'This token is for another order')
-    const order = await ctx.state.scope.cradle.orderService.get(id)
-    ctx.body = {
-      ...order,
-      lines: order.lines.map(({ farmerId: _farmer, categoryId: _category, ...line }) => line),
-    }
+    ctx.body = toCustomerOrder(await ctx.state.scope.cradle.orderService.get(id))
   })
 }

@@ -27,6 +27,18 @@ export interface Order {
   lines: OrderLine[]
 }
 
+/** The order as its customer sees it (checkout answer, order page): no farmer or category ids. */
+export type CustomerOrder = Omit<Order, 'lines'> & {
+  lines: Omit<OrderLine, 'farmerId' | 'categoryId'>[]
+}
+
+export function toCustomerOrder(order: Order): CustomerOrder {
+  return {
+    ...order,
+    lines: order.lines.map(({ farmerId: _farmer, categoryId: _category, ...line }) => line),
+  }
+}
+
 /** What `orders.order.placed` carries of the order: what a kitchen needs, no prices, no phone. */
 export interface PlacedOrder {
   status: OrderStatus
