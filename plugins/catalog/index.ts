@@ -61,6 +61,6 @@ export default definePlugin({
   },
 
   async stop({ container }) {
-    container.cradle.storefrontPublisher.flush()
+    container.cradle.storefrontPublisher.close()
   },
 })

@@ -70,4 +70,28 @@ describe('StorefrontPublisher', () => {
     publisher.flush()
     expect(sent).toEqual([])
   })
+
+  it('leaves no timer behind once closed: later changes go out at once', () => {
+    vi.useFakeTimers()
+    try {
+      const { io, sent } = recordingIo()
+      const publisher = new StorefrontPublisher({
+        io,
+        storeCache: new StoreCache({ maxEntries: 10, ttlMs: 60_000 }),
+        redis: {},
+      })
+      publisher.productChanged('t1', stock('p1', 3))
+      publisher.close()
+      expect(sent.sort()).toEqual([
+        'catalog:invalidate t1',
+        'tenant:t1 catalog.product.updated p1=3',
+      ])
+      // An event delivered during the engine's stop: nothing may fire after Redis closed.
+      publisher.productChanged('t1', stock('p1', 2))
+      expect(vi.getTimerCount()).toBe(0)
+      expect(sent).toContain('tenant:t1 catalog.product.updated p1=2')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

@@ -21,6 +21,7 @@ export class StorefrontPublisher {
   readonly #tenants = new Set<string>()
   readonly #products = new Map<string, { tenantId: string; payload: ProductUpdatedPayload }>()
   #timer?: NodeJS.Timeout
+  #closed = false
 
   constructor({ io, storeCache, redis }: { io: Server; storeCache: StoreCache; redis: unknown }) {
     this.#io = io
@@ -37,9 +38,17 @@ export class StorefrontPublisher {
   tenantChanged(tenantId: string): void {
     this.#cache.invalidate(tenantId)
     this.#tenants.add(tenantId)
+    // Once closed, at once: a timer would fire after the Redis client it publishes through closed.
+    if (this.#closed) return this.flush()
     if (this.#timer) return
     this.#timer = setTimeout(() => this.flush(), WINDOW_MS)
     this.#timer.unref()
+  }
+
+  /** Sends what is pending; later changes go out at once, never from a timer (engine stop). */
+  close(): void {
+    this.#closed = true
+    this.flush()
   }
 
   flush(): void {
