@@ -49,6 +49,7 @@ export {
 } from './db/rls.js'
 export type { ScopedEventBus } from './events/event-bus.js'
 export { tenantRoom, withSocketScope, type SocketData } from './realtime/socket-server.js'
+export { principalRoom, tokenRoom, disconnectRoom } from './realtime/principal-rooms.js'
 export type { Redis } from './realtime/redis.js'
 export type { Metrics } from './http/metrics.js'
 export {

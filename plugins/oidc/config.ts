@@ -88,10 +88,12 @@ export const oidcOptions = z.object({
   /** Fixed-window rate limits (Redis when configured, so they hold across processes). 429 + Retry-After. */
   rateLimits: z
     .object({
-      /** Sign-in attempts (login form, /auth/login) per IP. @default 20 per 5 min */
+      /** Failed sign-ins (wrong password) per IP; successful ones cost nothing. @default 20 per 5 min */
       signInPerIp: rule(20, 300),
-      /** Sign-in attempts per account email. @default 10 per 5 min */
-      signInPerUser: rule(10, 300),
+      /** Failed sign-ins per account address, known or not: then 423, locked until the window ends or a password reset. @default 5 per 15 min */
+      signInPerUser: rule(5, 900),
+      /** Sign-ins started (`GET /auth/login`) per IP. @default 60 per min */
+      signInStartPerIp: rule(60, 60),
       /** Registrations per IP. @default 10 per hour */
       registerPerIp: rule(10, 3600),
       /** Password reset requests and confirmations per IP. @default 10 per 15 min */

@@ -1,4 +1,4 @@
-import { asClass, asValue, definePlugin } from '@oo/core'
+import { asClass, asFunction, asValue, definePlugin } from '@oo/core'
 import { oidcOptions } from './config.js'
 import { adminRoutes } from './routes/admin.js'
 import { oidcMiddleware } from './routes/middleware.js'
@@ -10,10 +10,13 @@ import { GuestTokens } from './services/guest-tokens.js'
 import { IssuerRegistry } from './services/issuer-registry.js'
 import { LocalAccounts } from './services/local-accounts.js'
 import { MailOutbox } from './services/mail-outbox.js'
+import { OpenSockets } from './services/open-sockets.js'
 import { RateLimiter } from './services/rate-limiter.js'
 import { SecretStore } from './services/secret-store.js'
 import { sessionAuthenticator } from './services/session-auth.js'
 import { SessionStore } from './services/sessions.js'
+import { SignInFailures } from './services/sign-in-failures.js'
+import { SignOut } from './services/sign-out.js'
 import { UserTokens } from './services/user-tokens.js'
 import './cradle.js'
 
@@ -41,6 +44,9 @@ export default definePlugin({
       oidcRateLimiter: asClass(RateLimiter).singleton(),
       oidcMail: asClass(MailOutbox).singleton(),
       oidcAccounts: asClass(LocalAccounts).singleton(),
+      oidcSignInFailures: asClass(SignInFailures).singleton(),
+      oidcOpenSockets: asFunction(() => new OpenSockets(() => container.cradle.io)).singleton(),
+      oidcSignOut: asClass(SignOut).singleton(),
       oidcDevIssuer: dev ? asClass(DevIssuer).singleton() : asValue(null),
     })
     const { authRegistry, guestTokens, oidcUserTokens, oidcSessions } = container.cradle
@@ -50,6 +56,17 @@ export default definePlugin({
 
   middleware: oidcMiddleware,
   routes: { admin: adminRoutes },
+  events: {
+    // A member's sockets on that shop were let in with the old role (or membership): they end,
+    // on every process, and reconnect with what holds now.
+    'tenancy.member.changed': async ({ event, scope }) => {
+      if (event.tenantId)
+        scope.cradle.oidcOpenSockets.ofPrincipal(
+          { kind: 'user', id: event.payload.userId },
+          event.tenantId,
+        )
+    },
+  },
 
   async seed({ container, step }) {
     if (container.cradle.oidcDevIssuer) await seedDemoAccounts(container.cradle, step)
@@ -68,5 +85,6 @@ export default definePlugin({
 
   async stop({ container }) {
     clearInterval(purgeTimers.get(container.cradle.oidcSessions))
+    await container.cradle.oidcAccounts.settled()
   },
 })

@@ -12,6 +12,11 @@ export interface Principal {
   issuer: string
   subject: string
   email?: string
+  /**
+   * The issuer vouches for `email`: a trusted `email_verified: true` claim, or a verified local
+   * account. Only a verified email may carry privilege (super-admin lists, invitations, members).
+   */
+  emailVerified?: boolean
   name?: string
   /** Platform super-admin: may act on every tenant. */
   superAdmin: boolean

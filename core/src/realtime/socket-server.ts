@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http'
 import { createAdapter } from '@socket.io/redis-adapter'
 import type { AwilixContainer } from 'awilix'
+import { parse as parseCookies } from 'cookie'
 import { Counter, type Registry } from 'prom-client'
 import { Server, type Namespace, type Socket } from 'socket.io'
 import { effectiveRole } from '../auth/permissions.js'
@@ -10,6 +11,7 @@ import { bindTenantToScope, createScope } from '../container/scope.js'
 import { isOoError, OoError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { withHandledFanOut } from './adapter-clients.js'
+import { principalRoom, tokenRoom } from './principal-rooms.js'
 import type { Redis } from './redis.js'
 
 /** What core puts on every authenticated socket. */
@@ -74,13 +76,10 @@ function droppedFanOut(logger?: Logger, registry?: Registry) {
 }
 
 /** The handshake's cookies, parsed as HTTP parses them: a value that is not valid %-encoding stays as sent. */
+/** The handshake's cookies, parsed as HTTP parses them: a value that is not valid %-encoding stays as sent. */
 function cookieReader(header: string | undefined): Credentials['cookies'] {
-  const jar = new Map<string, string>()
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0) jar.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()))
-  }
-  return { get: (name) => jar.get(name) }
+  const jar = parseCookies(header ?? '')
+  return { get: (name) => jar[name] }
 }
 
 /**
@@ -124,7 +123,14 @@ export function authenticateSockets(
       }
       const data: SocketData = { principal, tenant: resolved.tenant, role: resolved.role }
       socket.data = data
-      await socket.join(tenantRoom(resolved.tenant.id))
+      // Rooms by caller and token, so access granted here can be taken back later (removal,
+      // role change, revocation, sign-out everywhere) from any process.
+      const rooms = [tenantRoom(resolved.tenant.id)]
+      if (principal) {
+        rooms.push(principalRoom(principal), principalRoom(principal, resolved.tenant.id))
+        if (principal.tokenId) rooms.push(tokenRoom(principal.tokenId))
+      }
+      await socket.join(rooms)
       next()
     } catch (err) {
       const error = new Error(isOoError(err) ? err.message : 'Connection refused') as Error & {

@@ -120,6 +120,7 @@ export class TestIssuer {
               issuer: TEST_ISSUER,
               subject: payload.sub!,
               email,
+              emailVerified: true, // as told to signIn above: the test issuer vouches for its emails
               superAdmin: false,
             }
           },

@@ -4,6 +4,7 @@ import type { Context } from 'koa'
 import * as client from 'openid-client'
 import type { IssuerEntry } from '../services/issuer-registry.js'
 import type { SessionStore } from '../services/sessions.js'
+import type { SignOut } from '../services/sign-out.js'
 import type { UserTokens } from '../services/user-tokens.js'
 
 export interface AuthRouteDeps {
@@ -14,7 +15,10 @@ export interface AuthRouteDeps {
   tenants: () => TenantResolver | undefined
   /** The issuer browsers sign in with (the dev issuer is built on demand). */
   issuer: (ctx: Context) => Promise<IssuerEntry>
-  limit: (ctx: Context, action: 'signIn') => Promise<void>
+  limit: (ctx: Context, action: 'signInStart') => Promise<void>
+  /** The built-in issuer's `iss` for this engine, or null with an external issuer. */
+  localIssuer: (ctx: Context) => string | null
+  signOut: SignOut
 }
 
 const STATE_COOKIE = 'oo_auth_state'
@@ -25,7 +29,7 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/auth' })
 
   router.get('/login', async function login(ctx) {
-    await deps.limit(ctx, 'signIn')
+    await deps.limit(ctx, 'signInStart')
     await assertOwnHost(ctx, deps)
     const returnTo = await safeReturnTo(
       ctx,
@@ -137,6 +141,7 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
         id: principal.id,
         kind: principal.kind,
         email: principal.email ?? null,
+        emailVerified: principal.emailVerified ?? false,
         name: principal.name ?? null,
         superAdmin: principal.superAdmin,
       },
@@ -171,6 +176,29 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
       }
     }
     ctx.body = { status: 'signed-out', endSessionUrl }
+  })
+
+  // Every session of the caller, on every device: browser sessions, tokens issued so far, open
+  // sockets, and the built-in issuer's own session (else its next sign-in would be silent).
+  router.post('/logout-everywhere', async function logoutEverywhere(ctx) {
+    const principal = ctx.state.principal
+    if (!principal) {
+      if (await deps.sessions.find(ctx.cookies.get(deps.cookieName)))
+        throw new OoError(
+          'OIDC_CSRF_TOKEN_INVALID',
+          403,
+          'Send the session’s CSRF token in X-CSRF-Token',
+        )
+      throw new OoError('OO_UNAUTHENTICATED', 401, 'Sign in first')
+    }
+    if (principal.kind !== 'user')
+      throw new OoError('OIDC_NOT_A_USER', 403, 'Only signed-in users have sessions to end')
+    const sessions = await deps.signOut.everywhere(
+      { issuer: principal.issuer, subject: principal.subject },
+      { localAccount: principal.issuer === deps.localIssuer(ctx) },
+    )
+    ctx.cookies.set(deps.cookieName, null, cookieOptions(ctx, deps.config, { path: '/' }))
+    ctx.body = { status: 'signed-out-everywhere', sessions }
   })
 
   return router

@@ -2,8 +2,10 @@ import Router from '@koa/router'
 import { isOoError, OoError, type AppState } from '@oo/core'
 import type { Context } from 'koa'
 import type Provider from 'oidc-provider'
-import type { LocalAccounts } from '../services/local-accounts.js'
 import { DEV_MOUNT } from '../services/dev-issuer.js'
+import type { AccountLinks, LocalAccounts } from '../services/local-accounts.js'
+import type { SignInFailures } from '../services/sign-in-failures.js'
+import type { SignOut } from '../services/sign-out.js'
 import { formBody, wantsJson } from './form-body.js'
 import {
   loginPage,
@@ -17,11 +19,11 @@ export interface DevIssuerDeps {
   accounts: LocalAccounts
   provider: (ctx: Context) => Promise<Provider>
   /** Rate limit hook: throws 429 when `keys` are over their budget for `action`. */
-  limit: (
-    ctx: Context,
-    action: 'signIn' | 'register' | 'passwordReset',
-    user?: string,
-  ) => Promise<void>
+  limit: (ctx: Context, action: 'register' | 'passwordReset', user?: string) => Promise<void>
+  failures: SignInFailures
+  signOut: SignOut
+  /** The issuer's public origin (OO_PUBLIC_URL, else the engine's listen address) and its `iss`. */
+  issuer: (ctx: Context) => { origin: string; iss: string }
 }
 
 const html = (ctx: Context, status: number, body: string) => {
@@ -30,10 +32,30 @@ const html = (ctx: Context, status: number, body: string) => {
   ctx.body = body
 }
 
+/** Links in account mail: on the issuer's public origin, whatever Host the request named. */
+const linksFor = (origin: string): AccountLinks => ({
+  verify: (token) => `${origin}${DEV_MOUNT}/verify-email?token=${token}`,
+  reset: (token) => `${origin}${DEV_MOUNT}/password-reset/confirm?token=${token}`,
+})
+
 /** Our pages of the development issuer: sign-in, registration, password reset, email verification. */
 export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: DEV_MOUNT })
-  const { accounts } = deps
+  const { accounts, failures, signOut } = deps
+  const links = (ctx: Context) => linksFor(deps.issuer(ctx).origin)
+  const endSessions = (ctx: Context, accountId: string) =>
+    signOut.everywhere({ issuer: deps.issuer(ctx).iss, subject: accountId }, { localAccount: true })
+  /** The password check, with failures counted per IP and address (known or not). */
+  const checked = async <T>(ctx: Context, email: string, check: () => Promise<T>): Promise<T> => {
+    await failures.assertAllowed(ctx.ip, email)
+    try {
+      return await check()
+    } catch (err) {
+      if (isOoError(err) && err.code === 'OIDC_BAD_CREDENTIALS')
+        await failures.recordFailure(ctx.ip, email)
+      throw err
+    }
+  }
 
   router.get('/interaction/:uid', async function interaction(ctx) {
     const provider = await deps.provider(ctx)
@@ -49,12 +71,12 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
 
   router.post('/interaction/:uid/login', async function login(ctx) {
     const { email = '', password = '' } = await formBody(ctx)
-    // Counted before anything else: a stale or forged interaction is still an attempt.
-    await deps.limit(ctx, 'signIn', email.toLowerCase())
+    const address = email.trim().toLowerCase()
     const provider = await deps.provider(ctx)
+    // A stale or forged interaction fails here, before any password is checked.
     const details = await provider.interactionDetails(ctx.req, ctx.res)
     try {
-      const account = await accounts.authenticate(email, password)
+      const account = await checked(ctx, address, () => accounts.authenticate(address, password))
       ctx.status = 303
       ctx.redirect(
         await provider.interactionResult(
@@ -77,6 +99,8 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
         }),
       )
       ctx.set('X-OO-Error', err.code)
+      const retryAfter = (err.details as { retryAfter?: number } | undefined)?.retryAfter
+      if (retryAfter) ctx.set('Retry-After', String(retryAfter))
     }
   })
 
@@ -96,41 +120,46 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
   router.get('/register', (ctx) => html(ctx, 200, registerPage()))
   router.post('/register', async function register(ctx) {
     const body = await formBody(ctx)
-    await deps.limit(ctx, 'register', body.email?.toLowerCase())
+    await deps.limit(ctx, 'register')
     if (!body.email || !/^[^\s@]+@[^\s@]+$/.test(body.email))
       throw new OoError('OO_VALIDATION_FAILED', 400, 'email: a valid address is required', {
         field: 'email',
       })
-    const account = await accounts.register(
+    // The same answer for a new address and a known one: the mail tells its owner which it was.
+    await accounts.signUp(
       { email: body.email, password: body.password ?? '', name: body.name || undefined },
-      (token) => `${ctx.protocol}://${ctx.host}${DEV_MOUNT}/verify-email?token=${token}`,
+      links(ctx),
+      (accountId) => endSessions(ctx, accountId).then(() => undefined),
     )
     if (wantsJson(ctx)) {
-      ctx.status = 201
-      ctx.body = account
+      ctx.status = 202
+      ctx.body = { status: 'check-your-mail' }
     } else
       html(
         ctx,
-        201,
+        202,
         registerPage({
-          done: `Account ${account.email} created. Confirm your email with the link we sent, then sign in.`,
+          done: 'Check your mail: the link we sent confirms your address (or, if it has an account already, tells you how to sign in).',
         }),
       )
   })
 
   router.get('/verify-email', async function verifyEmail(ctx) {
-    await accounts.verifyEmail(String(ctx.query.token ?? ''))
-    html(ctx, 200, messagePage('Email confirmed', 'Your email address is confirmed.'))
+    const account = await accounts.verifyEmail(String(ctx.query.token ?? ''))
+    // Sessions opened before the address was proved belong to whoever knew the password then.
+    await endSessions(ctx, account.id)
+    html(
+      ctx,
+      200,
+      messagePage('Email confirmed', 'Your email address is confirmed. Sign in again.'),
+    )
   })
 
   router.get('/password-reset', (ctx) => html(ctx, 200, resetRequestPage()))
   router.post('/password-reset', async function requestReset(ctx) {
     const { email = '' } = await formBody(ctx)
-    await deps.limit(ctx, 'passwordReset', email.toLowerCase())
-    await accounts.requestPasswordReset(
-      email,
-      (token) => `${ctx.protocol}://${ctx.host}${DEV_MOUNT}/password-reset/confirm?token=${token}`,
-    )
+    await deps.limit(ctx, 'passwordReset', email.trim().toLowerCase())
+    accounts.requestPasswordReset(email, links(ctx))
     if (wantsJson(ctx)) {
       ctx.status = 202
       ctx.body = { status: 'sent-if-registered' }
@@ -143,9 +172,22 @@ export function devIssuerRoutes(deps: DevIssuerDeps): Router<AppState> {
   router.post('/password-reset/confirm', async function confirmReset(ctx) {
     const { token = '', password = '' } = await formBody(ctx)
     await deps.limit(ctx, 'passwordReset')
-    await accounts.resetPassword(token, password)
+    const account = await accounts.resetPassword(token, password)
+    await failures.clear(account.email)
+    await endSessions(ctx, account.id)
     if (wantsJson(ctx)) ctx.body = { status: 'password-changed' }
     else html(ctx, 200, resetConfirmPage({ token, done: true }))
+  })
+
+  router.post('/password', async function changePassword(ctx) {
+    const { email = '', password = '', newPassword = '' } = await formBody(ctx)
+    const address = email.trim().toLowerCase()
+    const account = await checked(ctx, address, () =>
+      accounts.changePassword(address, password, newPassword),
+    )
+    await endSessions(ctx, account.id)
+    if (wantsJson(ctx)) ctx.body = { status: 'password-changed' }
+    else html(ctx, 200, messagePage('Password changed', 'Your password is changed. Sign in again.'))
   })
 
   return router

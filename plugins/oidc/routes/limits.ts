@@ -3,14 +3,16 @@ import type { Context, Middleware } from 'koa'
 import type { OidcOptions } from '../config.js'
 import type { RateLimiter } from '../services/rate-limiter.js'
 
-export type LimitedAction = 'signIn' | 'register' | 'passwordReset'
+export type LimitedAction = 'signInStart' | 'register' | 'passwordReset'
 
-/** Counts one attempt of `action` against the caller's IP and, when known, the account it names. */
+/**
+ * Counts one request of `action` against the caller's IP and, when known, the account it names.
+ * Failed sign-ins are counted apart, only when they fail (SignInFailures).
+ */
 export function limitAction(limiter: RateLimiter, rules: OidcOptions['rateLimits']) {
   return async (ctx: Context, action: LimitedAction, user?: string): Promise<void> => {
-    if (action === 'signIn') {
-      await limiter.hit('sign-in-ip', ctx.ip, rules.signInPerIp)
-      if (user) await limiter.hit('sign-in-user', user, rules.signInPerUser)
+    if (action === 'signInStart') {
+      await limiter.hit('sign-in-start-ip', ctx.ip, rules.signInStartPerIp)
     } else if (action === 'register') {
       await limiter.hit('register-ip', ctx.ip, rules.registerPerIp)
     } else {

@@ -1,5 +1,5 @@
 import type { AppState, Cradle, PluginContext } from '@oo/core'
-import type { Middleware } from 'koa'
+import type { Context, Middleware } from 'koa'
 import type { OidcOptions } from '../config.js'
 import { csrfGuard } from '../services/session-auth.js'
 import { authRoutes } from './auth-routes.js'
@@ -12,10 +12,11 @@ export function oidcMiddleware({
   options,
 }: PluginContext<OidcOptions>): Middleware<AppState>[] {
   const cradle: Cradle = container.cradle
-  const { oidcRateLimiter, oidcSessions, oidcDevIssuer, oidcIssuers } = cradle
+  const { oidcRateLimiter, oidcSessions, oidcDevIssuer, oidcIssuers, oidcSignOut } = cradle
   const limit = limitAction(oidcRateLimiter, options.rateLimits)
   const tenants = () => container.cradle.tenantResolver
   const cookieName = options.session.cookieName
+  const port = (ctx: Context) => ctx.req.socket.localPort ?? 0
   const auth = authRoutes({
     config: cradle.config,
     cookieName,
@@ -23,7 +24,9 @@ export function oidcMiddleware({
     userTokens: cradle.oidcUserTokens,
     tenants,
     issuer: async (ctx) =>
-      oidcDevIssuer ? oidcDevIssuer.entry(ctx.req.socket.localPort ?? 0) : oidcIssuers.primary()!,
+      oidcDevIssuer ? oidcDevIssuer.entry(port(ctx)) : oidcIssuers.primary()!,
+    localIssuer: (ctx) => oidcDevIssuer?.issuerUrl(port(ctx)) ?? null,
+    signOut: oidcSignOut,
     limit,
   })
   return [
@@ -34,6 +37,12 @@ export function oidcMiddleware({
           mountDevIssuer(oidcDevIssuer, tenants, {
             accounts: cradle.oidcAccounts,
             limit,
+            failures: cradle.oidcSignInFailures,
+            signOut: oidcSignOut,
+            issuer: (ctx) => ({
+              origin: oidcDevIssuer.origin(port(ctx)),
+              iss: oidcDevIssuer.issuerUrl(port(ctx)),
+            }),
             allowLocal: cradle.config.mode !== 'production',
           }),
         ]

@@ -60,12 +60,25 @@ export class DevIssuer {
     return this.#entry!
   }
 
-  async #build(localPort: number): Promise<Provider> {
+  /**
+   * Where the issuer is reached: `publicUrl` (OO_PUBLIC_URL), else the address the engine
+   * listens on. Links in its mail point here, never at a request's Host.
+   */
+  origin(localPort: number): string {
     const host = ['0.0.0.0', '::', ''].includes(this.#config.http.host)
       ? 'localhost'
       : this.#config.http.host
-    const origin = (this.#options.publicUrl ?? `http://${host}:${localPort}`).replace(/\/$/, '')
-    const issuer = `${origin}${DEV_MOUNT}`
+    return (this.#options.publicUrl ?? `http://${host}:${localPort}`).replace(/\/$/, '')
+  }
+
+  /** Its `iss`. */
+  issuerUrl(localPort: number): string {
+    return `${this.origin(localPort)}${DEV_MOUNT}`
+  }
+
+  async #build(localPort: number): Promise<Provider> {
+    const origin = this.origin(localPort)
+    const issuer = this.issuerUrl(localPort)
     const [jwks, cookieKey, clientSecret] = await Promise.all([
       this.#secrets.getOrCreate('dev-issuer-jwks', generateJwks),
       this.#secrets.getOrCreate('dev-issuer-cookie-key'),

@@ -5,7 +5,7 @@ import type { OidcOptions } from '../config.js'
 import type { Denylist } from './denylist.js'
 import { signHs256 } from './hs256.js'
 import type { SecretStore } from './secret-store.js'
-import { rejected, tokenError } from './token-errors.js'
+import { assertIssuedInPast, rejected, tokenError } from './token-errors.js'
 
 /** `iss` and `aud` of tokens the engine signs for itself (HS256, never accepted from others). */
 export const ENGINE_ISSUER = 'urn:oo:engine'
@@ -114,6 +114,7 @@ export class GuestTokens {
     } catch (err) {
       throw tokenError(err)
     }
+    assertIssuedInPast(payload, this.#options.clockSkewSeconds)
     const kind = payload.kind
     if ((kind !== 'guest' && kind !== 'order') || typeof payload.tid !== 'string')
       throw rejected('OIDC_TOKEN_MALFORMED', 'Not a guest or order token')

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
-import { OoError, type Database } from '@oo/core'
+import { OoError, type Database, type Logger } from '@oo/core'
 import type { MailOutbox } from './mail-outbox.js'
 
 export interface Account {
@@ -10,26 +10,104 @@ export interface Account {
   emailVerified: boolean
 }
 
+/** Where the links in account mail point: the issuer's public origin, never a request's Host. */
+export interface AccountLinks {
+  verify(token: string): string
+  reset(token: string): string
+}
+
 export const MIN_PASSWORD_LENGTH = 10
 const ARGON2ID = 2 // Algorithm.Argon2id; a const enum cannot be imported under verbatimModuleSyntax
-const MAX_FAILURES = 5
-const LOCK_MINUTES = 15
 const RESET_TTL_MINUTES = 30
+const VERIFY_TTL_MINUTES = 24 * 60
 const SELECT = ['id', 'email', 'name', 'email_verified as emailVerified']
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 
-/** Accounts of the built-in issuer: argon2id hashes, lock-out, one-time reset and verification tokens. */
+/**
+ * Accounts of the built-in issuer: argon2id hashes, one-time reset and verification tokens.
+ * What a stranger can ask (sign-up, reset) answers the same whether or not the address has an
+ * account: the same work happens before the answer, and the mail goes out after it.
+ */
 export class LocalAccounts {
   readonly #database: Database
   readonly #mail: MailOutbox
+  readonly #logger: Logger
+  readonly #mailing = new Set<Promise<void>>()
   #dummyHash?: Promise<string>
 
-  constructor({ database, oidcMail }: { database: Database; oidcMail: MailOutbox }) {
+  constructor({
+    database,
+    oidcMail,
+    logger,
+  }: {
+    database: Database
+    oidcMail: MailOutbox
+    logger: Logger
+  }) {
     this.#database = database
     this.#mail = oidcMail
+    this.#logger = logger
   }
 
+  /**
+   * Self-service sign-up. A new address gets an unverified account and a confirmation link. A
+   * known unverified one takes the new password (nobody proved the address yet: the latest
+   * sign-up wins, and earlier links stop working); a verified one keeps its password and gets a
+   * reset link instead. Either way the caller learns nothing: same answer, same work before it.
+   * `passwordReplaced` runs (after the answer) when a known unverified account took the new
+   * password: its sessions must end.
+   */
+  async signUp(
+    input: { email: string; password: string; name?: string },
+    links: AccountLinks,
+    passwordReplaced: (accountId: string) => Promise<void>,
+  ): Promise<void> {
+    checkPassword(input.password)
+    const email = input.email.trim().toLowerCase()
+    const passwordHash = await hash(input.password, { algorithm: ARGON2ID })
+    const knex = this.#database.app
+    const keepIfVerified = (column: string) =>
+      knex.raw(
+        `case when oidc_accounts.email_verified then oidc_accounts.?? else excluded.?? end`,
+        [column, column],
+      )
+    const [row] = (await knex('oidc_accounts')
+      .insert({ email, name: input.name ?? null, password_hash: passwordHash })
+      .onConflict('email')
+      .merge({ password_hash: keepIfVerified('password_hash'), name: keepIfVerified('name') })
+      .returning(['id', 'email_verified', knex.raw('(xmax = 0) as created')])) as {
+      id: string
+      email_verified: boolean
+      created: boolean
+    }[]
+    const { id, email_verified: verified, created } = row!
+    this.#later(async () => {
+      if (verified) {
+        const token = await this.#oneTimeToken(id, 'reset', RESET_TTL_MINUTES)
+        return this.#mail.send(
+          email,
+          'You already have an account',
+          `Someone tried to create an account with this address, which has one. Sign in, or choose a new password within ${RESET_TTL_MINUTES} minutes: ${links.reset(token)}\n\nToken: ${token}\n\nIf it was not you, ignore this mail.`,
+        )
+      }
+      if (!created) {
+        await knex('oidc_account_tokens')
+          .where({ account_id: id, purpose: 'verify' })
+          .whereNull('used_at')
+          .update({ used_at: new Date() })
+        await passwordReplaced(id)
+      }
+      const token = await this.#oneTimeToken(id, 'verify', VERIFY_TTL_MINUTES)
+      await this.#mail.send(
+        email,
+        'Confirm your email',
+        `Confirm your email address: ${links.verify(token)}\n\nToken: ${token}`,
+      )
+    })
+  }
+
+  /** An account made by the platform (seed, tests); 409 when the address has one. */
   async register(
     input: { email: string; password: string; name?: string; emailVerified?: boolean },
     verifyUrl?: (token: string) => string,
@@ -53,7 +131,7 @@ export class LocalAccounts {
       })
     const account = row as Account
     if (!account.emailVerified && verifyUrl) {
-      const token = await this.#oneTimeToken(account.id, 'verify', 24 * 60)
+      const token = await this.#oneTimeToken(account.id, 'verify', VERIFY_TTL_MINUTES)
       await this.#mail.send(
         email,
         'Confirm your email',
@@ -77,63 +155,61 @@ export class LocalAccounts {
       .first(SELECT) as Promise<Account | undefined>
   }
 
-  /** The account for these credentials. Failures count; the 5th locks the account for 15 minutes. */
+  /**
+   * The account for these credentials. Unknown addresses cost the same argon2 check, so timing
+   * does not tell them apart; failures are counted by the caller (SignInFailures), per address.
+   */
   async authenticate(email: string, password: string): Promise<Account> {
-    const knex = this.#database.app
-    const row = await knex('oidc_accounts').where({ email: email.trim().toLowerCase() }).first()
-    if (!row) {
-      // Same work as a real check, so timing does not reveal which emails have accounts.
-      await verify(await this.#dummy(), password).catch(() => false)
-      throw badCredentials()
-    }
-    if (row.locked_until && new Date(row.locked_until) > new Date()) {
-      throw new OoError(
-        'OIDC_ACCOUNT_LOCKED',
-        423,
-        'Too many failed sign-ins: this account is locked for a while. Reset the password to unlock it now.',
-      )
-    }
-    if (!(await verify(row.password_hash, password).catch(() => false))) {
-      const failures = row.failed_attempts + 1
-      const lock = failures >= MAX_FAILURES
-      await knex('oidc_accounts')
-        .where({ id: row.id })
-        .update({
-          failed_attempts: lock ? 0 : failures,
-          locked_until: lock ? new Date(Date.now() + LOCK_MINUTES * 60_000) : row.locked_until,
-          updated_at: knex.fn.now(),
-        })
-      if (lock)
-        throw new OoError(
-          'OIDC_ACCOUNT_LOCKED',
-          423,
-          'Too many failed sign-ins: this account is locked for a while. Reset the password to unlock it now.',
-        )
-      throw badCredentials()
-    }
-    if (row.failed_attempts || row.locked_until)
-      await knex('oidc_accounts')
-        .where({ id: row.id })
-        .update({ failed_attempts: 0, locked_until: null })
+    const row = await this.#database
+      .app('oidc_accounts')
+      .where({ email: email.trim().toLowerCase() })
+      .first()
+    const ok = await verify(row?.password_hash ?? (await this.#dummy()), password).catch(
+      () => false,
+    )
+    if (!row || !ok) throw badCredentials()
     return { id: row.id, email: row.email, name: row.name, emailVerified: row.email_verified }
   }
 
-  /** Mails a one-time reset link when the account exists; answers the same either way. */
-  async requestPasswordReset(email: string, resetUrl: (token: string) => string): Promise<void> {
-    const account = await this.byEmail(email)
-    if (!account) return
-    const token = await this.#oneTimeToken(account.id, 'reset', RESET_TTL_MINUTES)
-    await this.#mail.send(
-      account.email,
-      'Reset your password',
-      `Someone asked to reset your password. Use this link within ${RESET_TTL_MINUTES} minutes: ${resetUrl(token)}\n\nToken: ${token}\n\nIf it was not you, ignore this mail.`,
-    )
+  /** Checks the current password, then sets a new one (the caller ends the account's sessions). */
+  async changePassword(email: string, current: string, next: string): Promise<Account> {
+    checkPassword(next)
+    const account = await this.authenticate(email, current)
+    await this.#setPassword(account.id, next)
+    return account
   }
 
-  /** Sets a new password with a reset token: once, before it expires. Unlocks the account. */
+  /**
+   * Mails a one-time reset link when the account exists. Nothing is looked up before the
+   * answer: the caller learns nothing, not even from the time it took.
+   */
+  requestPasswordReset(email: string, links: AccountLinks): void {
+    this.#later(async () => {
+      const account = await this.byEmail(email)
+      if (!account) return
+      const token = await this.#oneTimeToken(account.id, 'reset', RESET_TTL_MINUTES)
+      await this.#mail.send(
+        account.email,
+        'Reset your password',
+        `Someone asked to reset your password. Use this link within ${RESET_TTL_MINUTES} minutes: ${links.reset(token)}\n\nToken: ${token}\n\nIf it was not you, ignore this mail.`,
+      )
+    })
+  }
+
+  /** Sets a new password with a reset token: once, before it expires. */
   async resetPassword(token: string, password: string): Promise<Account> {
     checkPassword(password)
     const accountId = await this.#consume(token, 'reset')
+    await this.#setPassword(accountId, password)
+    return (await this.byId(accountId))!
+  }
+
+  /** Resolves when the mail of every sign-up and reset asked for so far has been written. */
+  async settled(): Promise<void> {
+    while (this.#mailing.size) await Promise.all(this.#mailing)
+  }
+
+  async #setPassword(accountId: string, password: string): Promise<void> {
     const knex = this.#database.app
     await knex('oidc_accounts')
       .where({ id: accountId })
@@ -143,7 +219,14 @@ export class LocalAccounts {
         locked_until: null,
         updated_at: knex.fn.now(),
       })
-    return (await this.byId(accountId))!
+  }
+
+  /** Work after the answer (account mail), kept until done so a stopping engine can wait for it. */
+  #later(job: () => Promise<void>): void {
+    const running: Promise<void> = job()
+      .catch((err: unknown) => this.#logger.error({ err }, 'oidc: account mail failed'))
+      .finally(() => this.#mailing.delete(running))
+    this.#mailing.add(running)
   }
 
   async verifyEmail(token: string): Promise<Account> {

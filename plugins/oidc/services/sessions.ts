@@ -86,6 +86,15 @@ export class SessionStore {
     return session
   }
 
+  /** Ends every browser session of the identity (issuer, subject); returns how many there were. */
+  async destroyAllOf(issuer: string, subject: string): Promise<number> {
+    return this.#database
+      .app('oidc_sessions')
+      .where({ issuer })
+      .whereRaw(`principal->>'subject' = ?`, [subject])
+      .delete()
+  }
+
   /** PKCE verifier, nonce and return address of a sign-in in progress, keyed by its `state`. */
   async saveLoginState(state: string, login: LoginState): Promise<void> {
     await this.#database.app('oidc_provider_store').insert({

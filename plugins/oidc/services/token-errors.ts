@@ -42,3 +42,12 @@ export function tokenError(err: unknown): OoError {
 export function rejected(code: string, message: string, cause?: unknown): OoError {
   return new OoError(code, 401, message, { cause })
 }
+
+/**
+ * jose checks `iat` only against a maximum age: a token "issued" in the future (a skewed or
+ * compromised signer minting long-lived tokens ahead of time) is refused here, like `nbf`.
+ */
+export function assertIssuedInPast(payload: { iat?: unknown }, skewSeconds: number): void {
+  if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + skewSeconds)
+    throw rejected('OIDC_TOKEN_NOT_YET_VALID', 'The token was issued in the future')
+}

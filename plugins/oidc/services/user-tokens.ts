@@ -1,8 +1,9 @@
 import { TENANT_ROLES, type Database, type Principal, type TenantRole } from '@oo/core'
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose'
 import type { IssuerOptions, OidcOptions } from '../config.js'
+import type { Denylist } from './denylist.js'
 import type { IssuerRegistry } from './issuer-registry.js'
-import { rejected, tokenError } from './token-errors.js'
+import { assertIssuedInPast, rejected, tokenError } from './token-errors.js'
 
 interface StoredUser {
   id: string
@@ -32,6 +33,7 @@ export class UserTokens {
   readonly #users: UserDirectoryLike
   readonly #database: Database
   readonly #options: OidcOptions
+  readonly #denylist: Denylist
   readonly #identities = new Map<string, { user: StoredUser; until: number }>()
   readonly #slugs = new Map<string, { id: string | null; until: number }>()
 
@@ -40,16 +42,19 @@ export class UserTokens {
     userDirectory,
     database,
     oidcOptions,
+    oidcDenylist,
   }: {
     oidcIssuers: IssuerRegistry
     userDirectory: UserDirectoryLike
     database: Database
     oidcOptions: OidcOptions
+    oidcDenylist: Denylist
   }) {
     this.#issuers = oidcIssuers
     this.#users = userDirectory
     this.#database = database
     this.#options = oidcOptions
+    this.#denylist = oidcDenylist
   }
 
   /** A principal for a token of ours; null for a token of some other kind (left to other authenticators). */
@@ -88,6 +93,11 @@ export class UserTokens {
     } catch (err) {
       throw tokenError(err)
     }
+    assertIssuedInPast(payload, this.#options.clockSkewSeconds)
+    const endedAt = await this.#denylist.identityEndedAt(entry.options.issuer, payload.sub!)
+    // Issued before its owner signed out everywhere (or reset the password): no longer trusted.
+    if (endedAt !== null && (payload.iat ?? 0) <= Math.floor(endedAt / 1000))
+      throw rejected('OIDC_TOKEN_REVOKED', 'This token was issued before its sessions ended')
     return this.principalFromClaims(entry.options, payload)
   }
 
@@ -96,14 +106,17 @@ export class UserTokens {
     if (typeof claims.sub !== 'string' || !claims.sub)
       throw rejected('OIDC_TOKEN_MALFORMED', 'The token has no subject')
     const emailVerified = issuer.trustEmailVerified && claims.email_verified === true
+    const claimedEmail = stringClaim(claims, issuer.claims.email)?.toLowerCase()
+    // The user directory holds only verified emails: members and invitations are matched by
+    // email, so an address nobody proved must never reach it.
     const user = await this.#user({
       issuer: issuer.issuer,
       subject: claims.sub,
-      email: stringClaim(claims, issuer.claims.email)?.toLowerCase(),
+      email: emailVerified ? claimedEmail : undefined,
       name: stringClaim(claims, issuer.claims.name),
       emailVerified,
     })
-    const email = user.email ?? undefined
+    const email = user.email ?? claimedEmail
     const name = user.name ?? undefined
     const values = listClaim(claims, issuer.claims.roles)
     const claimedRoles: Record<string, TenantRole> = {}
@@ -122,6 +135,7 @@ export class UserTokens {
       issuer: issuer.issuer,
       subject: claims.sub,
       email,
+      emailVerified: user.email !== null && user.email === email,
       name,
       superAdmin: values.some((v) => issuer.superAdminValues.includes(v)),
       claimedRoles: Object.keys(claimedRoles).length ? claimedRoles : undefined,

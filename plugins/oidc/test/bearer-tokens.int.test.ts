@@ -123,6 +123,11 @@ describe('bearer tokens from a configured issuer', () => {
     ],
     ['not yet valid', () => idp.sign(claims({ nbf: now() + 600 })), 'OIDC_TOKEN_NOT_YET_VALID'],
     [
+      'issued an hour ahead',
+      () => idp.sign(claims({ iat: now() + 3600, exp: now() + 7200 })),
+      'OIDC_TOKEN_NOT_YET_VALID',
+    ],
+    [
       'wrong audience',
       () => idp.sign(claims({ aud: 'someone-else' })),
       'OIDC_TOKEN_WRONG_AUDIENCE',

@@ -1,6 +1,6 @@
 import { createTestApp, type TestApp } from '@oo/core/testing'
 import { SignJWT } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import tenancy from '../../tenancy/index.js'
 import oidc from '../index.js'
 import { ENGINE_ISSUER } from '../services/guest-tokens.js'
@@ -65,6 +65,23 @@ describe('guest tokens', () => {
     await guestTokens.revoke(issued.jti, issued.expiresAt)
     const res = await me(issued.token, pizza.host).expect(401)
     expect(res.body.error.code).toBe('OIDC_TOKEN_REVOKED')
+  })
+
+  it('refuses a token issued in the future (beyond the clock skew)', async () => {
+    const { guestTokens, oidcOptions } = t.engine.container.cradle
+    const ahead = (seconds: number) => {
+      const real = Date.now()
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(real + seconds * 1000)
+      try {
+        return guestTokens.issue({ tenantId: pizza.id, kind: 'guest' }) // reads the clock at once
+      } finally {
+        clock.mockRestore()
+      }
+    }
+    const future = await ahead(3600)
+    const res = await me(future.token, pizza.host).expect(401)
+    expect(res.body.error.code).toBe('OIDC_TOKEN_NOT_YET_VALID')
+    await me((await ahead(oidcOptions.clockSkewSeconds - 5)).token, pizza.host).expect(200)
   })
 
   it('generates the signing secret once and stores it (no default secret)', async () => {

@@ -88,9 +88,12 @@ export class TenantDirectory implements TenantResolver {
 
   isSuperAdmin(principal: Principal | undefined): boolean {
     if (!principal || principal.kind !== 'user') return false
+    // An email on the list makes a super-admin only once its owner proved it (email_verified).
     return (
       principal.superAdmin ||
-      (!!principal.email && this.#options.superAdmins.includes(principal.email.toLowerCase()))
+      (principal.emailVerified === true &&
+        !!principal.email &&
+        this.#options.superAdmins.includes(principal.email.toLowerCase()))
     )
   }
 
