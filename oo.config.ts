@@ -10,6 +10,7 @@ import chat from './plugins/chat/index.js'
 import chatAssistant from './plugins/chat-assistant/index.js'
 import orders from './plugins/orders/index.js'
 import kds from './plugins/kds/index.js'
+import brokerage from './plugins/brokerage/index.js'
 import webhooks from './plugins/webhooks/index.js'
 
 export default defineConfig({
@@ -24,6 +25,13 @@ export default defineConfig({
     // unless told otherwise; or the right-most address outside the proxies' CIDRs.
     proxyHops: env.int('TRUST_PROXY_HOPS', 1),
     trustedProxies: env.list('TRUST_PROXY_CIDRS'),
+    // SIGTERM: /ready 503 and Connection: close for this long before the listener closes.
+    drainMs: env.int('OO_DRAIN_MS', 5000),
+    // Per peer address; behind TRUST_PROXY the peer is the proxy, so the default is off (nginx caps).
+    maxConnectionsPerIp: env.int(
+      'OO_MAX_CONNECTIONS_PER_IP',
+      env.bool('TRUST_PROXY', false) ? 0 : 256,
+    ),
     metrics: {
       port: env.string('METRICS_PORT') ? env.int('METRICS_PORT', 0) : undefined,
       host: env.string('METRICS_HOST', '127.0.0.1'),
@@ -84,6 +92,7 @@ export default defineConfig({
     chatAssistant(),
     orders(),
     kds(),
+    brokerage(),
     webhooks({ allowPrivateTargets: env.bool('OO_WEBHOOKS_ALLOW_PRIVATE_TARGETS', false) }),
   ],
 })

@@ -28,6 +28,13 @@ export class TenantModel extends Model {
   static numberColumns: readonly string[] = []
 
   /**
+   * Properties whose columns are SQL `date`s, read as `YYYY-MM-DD` strings. The drivers turn a
+   * date into a Date at midnight — local midnight (pg), UTC midnight (PGlite) — so the same row
+   * would read as different days in different time zones.
+   */
+  static dateColumns: readonly string[] = []
+
+  /**
    * The tenant is taken from the transaction's binding, the same value RLS checks, never from
    * the caller: a model cannot be written into another tenant, and a write outside a tenant
    * transaction fails on `tenant_id not null`. Read the row back with `.returning('*')` or
@@ -47,6 +54,10 @@ export class TenantModel extends Model {
       const value = parsed[column]
       if (typeof value === 'string') parsed[column] = Number(value)
     }
+    for (const column of (this.constructor as typeof TenantModel).dateColumns) {
+      const value = parsed[column]
+      if (value instanceof Date) parsed[column] = calendarDay(value)
+    }
     return parsed
   }
 
@@ -62,4 +73,13 @@ export class TenantModel extends Model {
     const { tenantId: _ignored, ...rest } = json
     return super.$setJson(rest, options)
   }
+}
+
+/** The calendar day a driver meant by a midnight Date (local for pg, UTC for PGlite). */
+function calendarDay(d: Date): string {
+  const utcMidnight = d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0
+  const [y, m, day] = utcMidnight
+    ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()]
+    : [d.getFullYear(), d.getMonth() + 1, d.getDate()]
+  return `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`
 }
