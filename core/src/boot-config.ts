@@ -15,6 +15,9 @@ export interface ResolvedConfig {
     requestTimeoutMs: number
     keepAliveTimeoutMs: number
     maxConnectionsPerIp: number
+    proxyHops: number
+    trustedProxies: string[]
+    metrics: { port?: number; host: string; token?: string }
   }
   database: { url?: string; appUrl?: string; dataDir: string; poolMax: number }
   redis: { url?: string; keyPrefix: string }
@@ -53,6 +56,13 @@ export function resolveConfig(
       keepAliveTimeoutMs: config.http?.keepAliveTimeoutMs ?? 5000,
       // Behind a proxy every connection comes from the proxy: the per-client cap belongs there.
       maxConnectionsPerIp: config.http?.maxConnectionsPerIp ?? (trustProxy ? 0 : 256),
+      proxyHops: config.http?.proxyHops ?? 1,
+      trustedProxies: config.http?.trustedProxies ?? [],
+      metrics: {
+        port: config.http?.metrics?.port,
+        host: config.http?.metrics?.host ?? '127.0.0.1',
+        token: config.http?.metrics?.token || undefined,
+      },
     },
     database: {
       url: config.database?.url,

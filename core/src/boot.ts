@@ -13,7 +13,7 @@ import { migrateLatest, migrationFolders, migrationStatus } from './db/migrate.j
 import { OoError } from './errors.js'
 import { createApp } from './http/app.js'
 import type { AppState } from './http/app-state.js'
-import { Metrics } from './http/metrics.js'
+import { Metrics, metricsListener } from './http/metrics.js'
 import { createLogger, type Logger } from './logger.js'
 import type { PluginContext, SocketSetup } from './plugins/define-plugin.js'
 import { sortPlugins } from './plugins/plugin-graph.js'
@@ -41,6 +41,8 @@ export interface Engine {
   readonly plugins: readonly LoadedPlugin[]
   /** `http://127.0.0.1:PORT` once listening. */
   url: string
+  /** The metrics listener's URL once listening, when `http.metrics.port` is set. */
+  metricsUrl?: string
   listen(): Promise<string>
   /**
    * Graceful: `/ready` 503 and `Connection: close` at once, serving on for `drainMs` (0 unless
@@ -103,6 +105,8 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
       storeRouters: mountRoutes(loaded, 'store'),
     })
     app.on('error', (err) => logger.error({ err }, 'koa error'))
+    const metricsServer = metricsListener(metrics, config.http.metrics)
+    cleanup.unshift(() => metricsServer.close())
     const http = createHttpServer(app.callback(), config.http, logger)
     const server = http.server
     const sockets = await createSocketServer(server, {
@@ -152,6 +156,7 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
         })
         const { port } = server.address() as AddressInfo
         engine.url = `http://${config.http.host}:${port}`
+        engine.metricsUrl = await metricsServer.listen()
         return engine.url
       },
       stop(stopOpts = {}) {

@@ -25,6 +25,12 @@ export interface OoConfig {
     keepAliveTimeoutMs?: number
     /** Open connections per peer address; 0 = no cap. @default 256, or 0 with `trustProxy` (cap at the proxy) */
     maxConnectionsPerIp?: number
+    /** With `trustProxy`: proxies in front of the engine; the client is that many X-Forwarded-For entries from the right. @default 1 */
+    proxyHops?: number
+    /** With `trustProxy`: the proxies' addresses or CIDRs; the client is the right-most X-Forwarded-For entry outside them (instead of `proxyHops`). */
+    trustedProxies?: string[]
+    /** Prometheus `/metrics`, never on the shop port unasked: its own listener (`port` on `host`, @default '127.0.0.1'), and/or the main port with `Authorization: Bearer <token>`. Neither → not served. */
+    metrics?: { port?: number; host?: string; token?: string }
   }
   database?: {
     /** Owner connection (runs migrations). Unset → embedded PGlite in `dataDir`. */
