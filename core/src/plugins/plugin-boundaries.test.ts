@@ -37,3 +37,35 @@ describe('plugin boundaries', () => {
     expect(offences).toEqual([])
   })
 })
+
+// The brokerage plugin is the proof that an outside developer needs nothing but the public API:
+// its code reaches the engine only through '@oo/core' (knex for migration types only).
+describe('brokerage imports only the public API', () => {
+  const ALLOWED = ['@oo/core', 'zod', 'objection']
+  const ADMIN_ALLOWED = ['react', 'react-admin', '@oo/admin/plugin-api', /^@mui\//]
+  it('imports nothing of the repo but @oo/core', () => {
+    const root = join(PLUGINS, 'brokerage')
+    const offences: string[] = []
+    for (const file of sourceFiles(root)) {
+      const inAdmin = relative(root, file).startsWith(`admin${sep}`)
+      const source = readFileSync(file, 'utf8')
+      for (const match of source.matchAll(IMPORT)) {
+        const spec = match[1] ?? match[2]!
+        if (spec.startsWith('.')) {
+          if (relative(root, resolve(dirname(file), spec)).startsWith('..'))
+            offences.push(`${relative(PLUGINS, file)} imports ${spec}`)
+          continue
+        }
+        const typeOnlyKnex = spec === 'knex' && /^import type /.test(match[0])
+        const allowed =
+          ALLOWED.includes(spec) ||
+          typeOnlyKnex ||
+          (inAdmin &&
+            ADMIN_ALLOWED.some((a) => (typeof a === 'string' ? a === spec : a.test(spec))))
+        if (!allowed) offences.push(`${relative(PLUGINS, file)} imports ${spec}`)
+      }
+    }
+    expect(sourceFiles(root).length).toBeGreaterThan(10)
+    expect(offences).toEqual([])
+  })
+})

@@ -1,9 +1,8 @@
 import type { AppState } from '@oo/core'
-import type { ParameterizedContext } from 'koa'
 import { OWN_DATA_ROLE } from '../permissions.js'
 import type { Actor } from '../services/actor.js'
 
-export function actorOf(ctx: ParameterizedContext<AppState>): Actor {
+export function actorOf(ctx: { state: Pick<AppState, 'principal' | 'role'> }): Actor {
   const principal = ctx.state.principal
   return {
     id: principal?.id ?? null,
