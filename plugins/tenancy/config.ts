@@ -7,6 +7,26 @@ export const tenancyOptions = z.object({
   superAdmins: z.array(z.email()).default([]),
   /** How long a host → tenant (and id → tenant) look-up is cached in memory, in ms. 0 = no cache. @default 2000 */
   hostCacheMs: z.number().int().min(0).max(60_000).default(2000),
+  /** The platform's own public URL (`OO_PUBLIC_URL`): its host can never be claimed by a tenant. */
+  platformUrl: z.url().optional(),
+  /** More host names no tenant may claim (the engine's own names behind the front door). @default [] */
+  reservedHosts: z.array(z.string().min(1)).default([]),
+  /** How `POST /domains/:id/verify` fetches `<scheme>://<host>:<port>/.well-known/oo-domain-challenge/<token>`. */
+  domainChallenge: z
+    .object({
+      /** @default 'http' */
+      scheme: z.enum(['http', 'https']).default('http'),
+      /** Port to fetch from. @default 80 for http, 443 for https */
+      port: z.number().int().min(1).max(65_535).optional(),
+      /** Give up after this many ms. @default 5000 */
+      timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+      /**
+       * Connect to this address instead of resolving the host by DNS (tests on loopback).
+       * Refused in production: pointed at the engine, every pending host would prove itself.
+       */
+      connectTo: z.string().min(1).optional(),
+    })
+    .prefault({}),
 })
 export type TenancyOptions = z.output<typeof tenancyOptions>
 

@@ -1,3 +1,5 @@
+import type { ReservedHosts } from './services/claimable-host.js'
+import type { DomainChallenge } from './services/domain-challenge.js'
 import type { DomainService } from './services/domain-service.js'
 import type { MemberService } from './services/member-service.js'
 import type { ProjectMemberService } from './services/project-member-service.js'
@@ -14,6 +16,8 @@ declare module '@oo/core' {
     tenantDirectory: TenantDirectory
     userDirectory: UserDirectory
     provisioningService: ProvisioningService
+    reservedHosts: ReservedHosts
+    domainChallenge: DomainChallenge
   }
   interface RequestCradle {
     tenantAdmin: TenantAdminService
@@ -28,6 +32,9 @@ declare module '@oo/core' {
   interface EventMap {
     'tenancy.tenant.created': { tenantId: string; slug: string }
     'tenancy.member.changed': { userId: string; role: string | null }
-    'tenancy.domain.changed': { host: string; action: 'added' | 'removed' }
+    'tenancy.domain.changed': {
+      host: string
+      action: 'added' | 'verified' | 'unverified' | 'removed'
+    }
   }
 }

@@ -1,9 +1,12 @@
 import { aliasTo, asClass, asValue, definePlugin } from '@oo/core'
 import { tenancyOptions, tenancySettings } from './config.js'
-import { resolveTenant } from './middleware.js'
+import { FORGET_HOST, onDomainChanged } from './events.js'
+import { answerDomainChallenge, resolveTenant } from './middleware.js'
 import { adminRoutes } from './routes/admin.js'
 import { storeRoutes } from './routes/store.js'
 import { seedDemoTenants } from './seed.js'
+import { ReservedHosts } from './services/claimable-host.js'
+import { assertChallengeOptions, DomainChallenge } from './services/domain-challenge.js'
 import { DomainService } from './services/domain-service.js'
 import { MemberService } from './services/member-service.js'
 import { ProjectMemberService } from './services/project-member-service.js'
@@ -33,8 +36,11 @@ export default definePlugin({
   },
 
   register({ container, options }) {
+    assertChallengeOptions(options, container.cradle.config.mode)
     container.register({
       tenancyOptions: asValue(options),
+      reservedHosts: asClass(ReservedHosts).singleton(),
+      domainChallenge: asClass(DomainChallenge).singleton(),
       userDirectory: asClass(UserDirectory).singleton(),
       tenantDirectory: asClass(TenantDirectory).singleton(),
       tenantResolver: aliasTo('tenantDirectory'),
@@ -47,9 +53,17 @@ export default definePlugin({
     })
   },
 
-  middleware: () => [resolveTenant()],
+  middleware: () => [answerDomainChallenge(), resolveTenant()],
   routes: { admin: adminRoutes, store: storeRoutes },
+  events: { 'tenancy.domain.changed': onDomainChanged },
   admin: { entry: './admin/index.ts' },
+
+  async start({ container }) {
+    const directory = container.cradle.tenantDirectory
+    container.cradle.io.of('/').on(FORGET_HOST, (host: unknown) => {
+      if (typeof host === 'string') directory.forgetHost(host)
+    })
+  },
 
   async seed({ container, step }) {
     await seedDemoTenants(container.cradle, step)

@@ -1,5 +1,8 @@
-import { asValue, bindTenantToScope, type AppState } from '@oo/core'
+import { asValue, bindTenantToScope, OoError, type AppState } from '@oo/core'
 import type { Middleware } from 'koa'
+import { CHALLENGE_PATH } from './services/domain-challenge.js'
+
+const TOKEN = /^[\w-]{16,100}$/
 
 /** Binds the request's tenant and the caller's role to the scope. Tenant-less requests pass on. */
 export function resolveTenant(): Middleware<AppState> {
@@ -26,5 +29,27 @@ export function resolveTenant(): Middleware<AppState> {
       ctx.state.role = resolved.role
     }
     await next()
+  }
+}
+
+/**
+ * The engine's own answer to the HTTP challenge of a pending domain: when the host's DNS already
+ * points here, the engine's fetch of the challenge URL arrives here and is answered with the
+ * token, which proves that whoever claimed the host controls where it points.
+ */
+export function answerDomainChallenge(): Middleware<AppState> {
+  return async function answerDomainChallenge(ctx, next) {
+    if (!ctx.path.startsWith(CHALLENGE_PATH) || !['GET', 'HEAD'].includes(ctx.method)) return next()
+    const token = ctx.path.slice(CHALLENGE_PATH.length)
+    const directory = ctx.state.scope.cradle.tenantDirectory
+    if (!TOKEN.test(token) || !(await directory.answersChallenge(ctx.hostname, token)))
+      throw new OoError(
+        'TENANCY_CHALLENGE_UNKNOWN',
+        404,
+        `No pending claim on ${ctx.hostname} has this token`,
+      )
+    ctx.set('Cache-Control', 'no-store')
+    ctx.type = 'text/plain'
+    ctx.body = token
   }
 }

@@ -33,8 +33,12 @@ export interface TenantResolver {
   }): Promise<{ tenant: Tenant; role?: TenantRole } | null>
   /** The tenant with this id, or null (background scopes). */
   byId(id: string): Promise<Tenant | null>
-  /** True when `origin`'s host is a registered tenant domain (CORS). */
-  isKnownHost(host: string): Promise<boolean>
+  /** The tenant whose *verified* domain `host` is; null for pending and unknown hosts (CORS, Origin). */
+  findByHost(host: string): Promise<Tenant | null>
+  /** True when `host` is a verified domain of some tenant (redirect targets). */
+  isVerifiedHost(host: string): Promise<boolean>
+  /** True for the platform's own host (`OO_PUBLIC_URL`), which serves no tenant. */
+  isPlatformHost(host: string): boolean
 }
 
 /**

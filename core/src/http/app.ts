@@ -11,6 +11,7 @@ import { configureClientAddress } from './client-address.js'
 import { errorHandler } from './error-handler.js'
 import { inputGuard } from './input-guard.js'
 import { metricsOnAppPort, type Metrics } from './metrics.js'
+import { originPolicyFor } from './origin-policy.js'
 import { requestId } from './request-id.js'
 import { cors, securityHeaders } from './security.js'
 
@@ -84,12 +85,7 @@ export function createApp(opts: {
   app.use(metrics.middleware(logger)) // outside the error handler, so it records the final status
   app.use(errorHandler(logger))
   app.use(securityHeaders())
-  app.use(
-    cors(
-      (host) => root.cradle.tenantResolver?.isKnownHost(host) ?? Promise.resolve(false),
-      http.corsOrigins,
-    ),
-  )
+  app.use(cors(originPolicyFor(root)))
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: http.bodyLimit, encoding: 'utf-8' }))
   app.use(inputGuard())
   // Before authentication: the scraper's bearer token is not a user's.

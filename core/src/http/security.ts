@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa'
 import type { AppState } from './app-state.js'
+import type { OriginPolicy } from './origin-policy.js'
 
 /** Conservative headers for an API that also serves small pages (KDS, order status). */
 export function securityHeaders(): Middleware<AppState> {
@@ -14,32 +15,38 @@ export function securityHeaders(): Middleware<AppState> {
 }
 
 /**
- * CORS that allows exactly the registered tenant domains (plus configured extras), with
- * credentials, and exposes Content-Range so react-admin's data provider can read totals.
+ * Credentialed CORS per tenant, with Content-Range exposed for react-admin's data provider.
+ *
+ * CORS runs before the body, the scope and tenancy's resolution, so it cannot read the resolved
+ * tenant; it resolves the *target* tenant itself (the verified domain in Host, else the id in
+ * X-Tenant-ID) and allows an Origin only if it is a verified domain of that same tenant (or a
+ * configured origin). A request with no target (no tenant Host, no header) would fall to the
+ * caller's default tenant, which CORS cannot know: no cross-origin credentials for it. Tenancy
+ * then checks the header against the host and membership, so naming a tenant here grants
+ * nothing but the comparison.
+ *
+ * A preflight carries no header values, only names: on a tenant's own Host it is judged against
+ * that tenant; elsewhere (a platform API host) any verified domain may send the actual request,
+ * whose answer gets the tenant check above — and writes need the session's CSRF token, which a
+ * foreign origin cannot read.
  */
-export function cors(
-  isAllowedHost: (host: string) => Promise<boolean>,
-  extraOrigins: string[],
-): Middleware<AppState> {
-  const extras = new Set(extraOrigins)
+export function cors(policy: OriginPolicy): Middleware<AppState> {
   return async function cors(ctx, next) {
     const origin = ctx.get('origin')
     if (!origin) return next()
-    let allowed = extras.has(origin)
-    if (!allowed) {
-      try {
-        allowed = await isAllowedHost(new URL(origin).hostname)
-      } catch {
-        allowed = false
-      }
-    }
     ctx.vary('Origin')
+    const preflight = ctx.method === 'OPTIONS' && !!ctx.get('access-control-request-method')
+    const target = await policy.targetTenant(ctx.hostname, ctx.get('x-tenant-id') || undefined)
+    const allowed =
+      preflight && !target
+        ? await policy.allowsSomeTenant(origin)
+        : await policy.allows(origin, target)
     if (allowed) {
       ctx.set('Access-Control-Allow-Origin', origin)
       ctx.set('Access-Control-Allow-Credentials', 'true')
       ctx.set('Access-Control-Expose-Headers', 'Content-Range, X-Request-Id, Retry-After')
     }
-    if (ctx.method === 'OPTIONS' && ctx.get('access-control-request-method')) {
+    if (preflight) {
       if (allowed) {
         ctx.set('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE')
         ctx.set(

@@ -9,6 +9,7 @@ import type { Credentials, Principal, TenantRole } from '../auth/principal.js'
 import type { Cradle, RequestCradle, Tenant } from '../container/cradle.js'
 import { bindTenantToScope, createScope } from '../container/scope.js'
 import { isOoError, OoError } from '../errors.js'
+import { assertSocketOrigin, originPolicyFor } from '../http/origin-policy.js'
 import type { Logger } from '../logger.js'
 import { withHandledFanOut } from './adapter-clients.js'
 import { principalRoom, tokenRoom } from './principal-rooms.js'
@@ -111,6 +112,8 @@ export function authenticateSockets(
         principal: principal ?? undefined,
       })
       if (!resolved) throw new OoError('OO_TENANT_REQUIRED', 404, 'No tenant for this connection')
+      const origin = socket.handshake.headers.origin
+      await assertSocketOrigin(originPolicyFor(root), origin, resolved.tenant.id)
       if (opts.permission) {
         const role = effectiveRole(principal ?? undefined, resolved.role)
         if (!root.cradle.permissions.allows(role, opts.permission)) {

@@ -356,7 +356,7 @@ describe.skipIf(!hasChromium)(
       await page.getByRole('button', { name: 'Save' }).click()
       await page.waitForURL(/\/admin\/tenants\/[0-9a-f-]{36}\/show$/)
       await page.getByText('taco.test').waitFor()
-      expect(await t.engine.container.cradle.tenantDirectory.isKnownHost('taco.test')).toBe(true)
+      expect(await t.engine.container.cradle.tenantDirectory.isVerifiedHost('taco.test')).toBe(true)
     })
 
     it('ran without page errors or CSP violations', () => {

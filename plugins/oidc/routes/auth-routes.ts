@@ -22,7 +22,9 @@ export interface AuthRouteDeps {
 }
 
 const STATE_COOKIE = 'oo_auth_state'
-const LOCAL = /^(localhost|127\.0\.0\.1|\[::1\]|.+\.localhost)$/
+// The engine's own loopback names. A `*.localhost` host is a tenant domain like any other: it
+// must be verified before it may start a sign-in.
+const LOCAL = /^(localhost|127\.0\.0\.1|\[::1\])$/
 
 /** Backend-for-frontend sign-in: code + PKCE as a confidential client, then an httpOnly session cookie. */
 export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
@@ -212,19 +214,29 @@ function cookieOptions(
   return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.secure, overwrite: true, ...extra }
 }
 
-/** Sign-in runs on a registered tenant domain or on the engine's own local address, never elsewhere. */
+/**
+ * Sign-in runs on a verified tenant domain, the platform host or the engine's own loopback
+ * address, never elsewhere: the redirect URI is built from this host, so a host that anybody may
+ * claim (a pending domain) would receive the authorization code.
+ */
 async function assertOwnHost(ctx: Context, deps: AuthRouteDeps): Promise<void> {
   const host = ctx.hostname
-  if (LOCAL.test(host) || (await deps.tenants()?.isKnownHost(host))) {
+  if (LOCAL.test(host) || (await isTrustedHost(deps, host))) {
     // Session cookies are Secure outside local development; plain http elsewhere is refused in production.
     if (!ctx.secure && !LOCAL.test(host) && deps.config.mode === 'production')
       throw new OoError('OIDC_HTTPS_REQUIRED', 400, 'Sign-in needs https')
     return
   }
-  throw new OoError('OIDC_HOST_NOT_ALLOWED', 400, `${host} is not a registered domain`)
+  throw new OoError('OIDC_HOST_NOT_ALLOWED', 400, `${host} is not a verified domain`)
 }
 
-/** A path on this host, or an absolute URL on a registered tenant domain: no open redirects. */
+/** A verified tenant domain or the platform host, asked per request (a removed domain stops at once). */
+async function isTrustedHost(deps: AuthRouteDeps, host: string): Promise<boolean> {
+  const tenants = deps.tenants()
+  return !!tenants && (tenants.isPlatformHost(host) || (await tenants.isVerifiedHost(host)))
+}
+
+/** A path on this host, or an absolute URL on this origin or a verified domain: no open redirects. */
 async function safeReturnTo(ctx: Context, deps: AuthRouteDeps, value: string): Promise<string> {
   if (/^\/(?![/\\])/.test(value) && !/[\r\n]/.test(value)) return value
   let url: URL
@@ -234,7 +246,7 @@ async function safeReturnTo(ctx: Context, deps: AuthRouteDeps, value: string): P
     throw refused()
   }
   if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password) throw refused()
-  if (url.host === ctx.host || (await deps.tenants()?.isKnownHost(url.hostname))) return url.href
+  if (url.host === ctx.host || (await isTrustedHost(deps, url.hostname))) return url.href
   throw refused()
 }
 
@@ -242,7 +254,7 @@ function refused(): OoError {
   return new OoError(
     'OIDC_RETURN_TO_REFUSED',
     400,
-    'returnTo must be a path or a URL on a registered shop domain',
+    'returnTo must be a path or a URL on a verified shop domain',
     { field: 'returnTo' },
   )
 }

@@ -29,25 +29,30 @@ export function mountDevIssuer(
     })
     if (ours) return
     const instance = await provider(ctx as never)
-    await vetRedirects(ctx as never, devIssuer, tenants(), deps.allowLocal)
+    const vetted = await vetRedirects(ctx as never, tenants(), deps.allowLocal)
     handler ??= instance.callback() as never
     ctx.respond = false
     const req = ctx.req as Context['req'] & { originalUrl?: string }
     req.originalUrl = req.url
     req.url = req.url!.slice(DEV_MOUNT.length) || '/'
-    await handler!(req, ctx.res)
+    await devIssuer.withVettedOrigins(vetted, () => handler!(req, ctx.res))
   }
 }
 
-const LOCAL = /^(localhost|127\.0\.0\.1|\[::1\]|.+\.localhost)$/
+// The engine's own loopback names; a `*.localhost` host is a tenant domain like any other.
+const LOCAL = /^(localhost|127\.0\.0\.1|\[::1\])$/
 
-/** Redirect targets must be on a registered tenant domain, the engine's origin, or (outside production) this machine. */
+/**
+ * The origins this request may redirect to: a verified tenant domain, the platform host, or
+ * (outside production) this machine. Only query parameters are vetted; a redirect named in a
+ * form body meets an empty set and is refused by the provider.
+ */
 async function vetRedirects(
   ctx: Context,
-  devIssuer: DevIssuer,
   tenants: TenantResolver | undefined,
   allowLocal: boolean,
-): Promise<void> {
+): Promise<Set<string>> {
+  const vetted = new Set<string>()
   for (const name of ['redirect_uri', 'post_logout_redirect_uri']) {
     const value = ctx.query[name]
     if (typeof value !== 'string') continue
@@ -57,9 +62,13 @@ async function vetRedirects(
     } catch {
       continue
     }
-    if (devIssuer.allowedOrigins.has(url.origin)) continue
     if (!['http:', 'https:'].includes(url.protocol)) continue
-    if ((allowLocal && LOCAL.test(url.hostname)) || (await tenants?.isKnownHost(url.hostname)))
-      devIssuer.allowedOrigins.add(url.origin)
+    if (
+      (allowLocal && LOCAL.test(url.hostname)) ||
+      tenants?.isPlatformHost(url.hostname) ||
+      (await tenants?.isVerifiedHost(url.hostname))
+    )
+      vetted.add(url.origin)
   }
+  return vetted
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
 import { OoError, type Database, type ResolvedConfig } from '@oo/core'
 import { exportJWK, generateKeyPair } from 'jose'
@@ -24,8 +25,9 @@ export class DevIssuer {
   readonly #secrets: SecretStore
   readonly #accounts: LocalAccounts
   readonly #issuers: IssuerRegistry
-  /** Redirect origins vetted (asynchronously, against tenant domains) before the provider sees them. */
-  readonly allowedOrigins = new Set<string>()
+  // Redirect origins vetted for the request in hand (routes/mount.ts, against the verified
+  // domains) before the provider sees it: derived per request, so a removed domain stops at once.
+  readonly #vetted = new AsyncLocalStorage<ReadonlySet<string>>()
   #provider?: Promise<Provider>
   #entry?: IssuerEntry
 
@@ -52,6 +54,11 @@ export class DevIssuer {
       throw err
     })
     return this.#provider
+  }
+
+  /** Runs the provider for one request, allowing redirects to `origins` (and its own origin). */
+  withVettedOrigins<T>(origins: ReadonlySet<string>, fn: () => T): T {
+    return this.#vetted.run(origins, fn)
   }
 
   /** Its entry in the issuer registry (for browser sign-in), building the provider if needed. */
@@ -98,11 +105,10 @@ export class DevIssuer {
       }),
     )
     provider.proxy = this.#config.http.trustProxy
-    const allowed = this.allowedOrigins
-    allowed.add(origin)
     const vetted = (uri: string) => {
       try {
-        return allowed.has(new URL(uri).origin)
+        const target = new URL(uri).origin
+        return target === origin || !!this.#vetted.getStore()?.has(target)
       } catch {
         return false
       }

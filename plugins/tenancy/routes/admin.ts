@@ -140,14 +140,41 @@ export function adminRoutes(router: AppRouter): void {
     },
     ProjectMemberFilter,
   )
+  domainProofRoutes(router)
   crud(
     router,
     'domains',
     'tenancy.domains',
-    ['host', 'isPrimary'],
+    ['host', 'isPrimary', 'status', 'verifiedAt'],
     (ctx) => ctx.state.scope.cradle.domainService,
     {
       create: (svc, body) => svc.add(parse(CreateDomainBody, body)),
+    },
+  )
+}
+
+/** Proving a pending domain: the HTTP challenge (tenant admins), or a super-admin's approval. */
+function domainProofRoutes(router: AppRouter): void {
+  router.post(
+    '/domains/:id/verify',
+    requirePermission('tenancy.domains.write'),
+    async function verifyDomain(ctx) {
+      const { id } = parse(IdParam, ctx.params)
+      ctx.body = await ctx.state.scope.cradle.domainService.verify(id)
+    },
+  )
+  router.post('/domains/:id/approve', requireSuperAdmin(), async function approveDomain(ctx) {
+    const { id } = parse(IdParam, ctx.params)
+    if (!ctx.state.tenant)
+      throw new OoError('OO_TENANT_REQUIRED', 404, 'Name the domain’s tenant with X-Tenant-ID')
+    ctx.body = await ctx.state.scope.cradle.domainService.approve(id)
+  })
+  router.post(
+    '/domains/:id/unverify',
+    requirePermission('tenancy.domains.write'),
+    async function unverifyDomain(ctx) {
+      const { id } = parse(IdParam, ctx.params)
+      ctx.body = await ctx.state.scope.cradle.domainService.unverify(id)
     },
   )
 }

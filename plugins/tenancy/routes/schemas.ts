@@ -31,7 +31,11 @@ export const UpdateTenantBody = z
   .strict()
 export type UpdateTenantBody = z.infer<typeof UpdateTenantBody>
 
-export const CreateDomainBody = z.object({ host, isPrimary: z.boolean().default(false) }).strict()
+// The service canonicalises the host and refuses reserved hosts (IP literals in any spelling
+// included) with their own codes, so the schema only bounds the string.
+export const CreateDomainBody = z
+  .object({ host: z.string().min(1).max(300), isPrimary: z.boolean().default(false) })
+  .strict()
 export type CreateDomainBody = z.infer<typeof CreateDomainBody>
 
 export const CreateProjectBody = z

@@ -1,4 +1,5 @@
 import { OoError, type Database, type Logger, type ScopeRunner } from '@oo/core'
+import type { ReservedHosts } from './claimable-host.js'
 import type { UserDirectory } from './user-directory.js'
 
 export interface ProvisionRequest {
@@ -33,25 +34,34 @@ export class ProvisioningService {
   readonly #scopes: ScopeRunner
   readonly #users: UserDirectory
   readonly #logger: Logger
+  readonly #reserved: ReservedHosts
 
   constructor({
     database,
     scopes,
     userDirectory,
     logger,
+    reservedHosts,
   }: {
     database: Database
     scopes: ScopeRunner
     userDirectory: UserDirectory
     logger: Logger
+    reservedHosts: ReservedHosts
   }) {
     this.#database = database
     this.#scopes = scopes
     this.#users = userDirectory
     this.#logger = logger
+    this.#reserved = reservedHosts
   }
 
   async provision(request: ProvisionRequest): Promise<ProvisionResult> {
+    // The operator's domains are verified by who attaches them, but the platform's own
+    // addresses stay reserved for everyone.
+    const domains = request.domains.map((host) =>
+      this.#reserved.claimable(host, 'operator', 'domains'),
+    )
     const knex = this.#database.app
     const claimed = await knex('tenant_provisioning')
       .insert({
@@ -106,9 +116,15 @@ export class ProvisioningService {
             : null
           await this.#scopes.run(tenantId, (scope) =>
             scope.cradle.db.tx(async (trx) => {
-              for (const [i, host] of request.domains.entries()) {
+              for (const [i, host] of domains.entries()) {
                 await trx('tenant_domains')
-                  .insert({ tenant_id: tenantId, host: host.toLowerCase(), is_primary: i === 0 })
+                  .insert({
+                    tenant_id: tenantId,
+                    host,
+                    is_primary: i === 0,
+                    verified_at: trx.fn.now(),
+                    verification_method: 'operator',
+                  })
                   .catch((err: { code?: string }) => {
                     throw err.code === '23505'
                       ? new OoError(

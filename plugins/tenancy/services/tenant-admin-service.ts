@@ -85,11 +85,13 @@ export class TenantAdminService {
     return view
   }
 
-  // Domains are tenant rows: read them inside a transaction bound to *that* tenant.
+  // Domains are tenant rows: read them inside a transaction bound to *that* tenant. Only verified
+  // ones: a pending claim is not the shop's domain (yet), and the store API is public.
   async #withDomains(row: Omit<TenantView, 'domains'>): Promise<TenantView> {
     const domains = await this.#cradle.scopes.run(row.id, (scope) =>
       scope.cradle.db.tx((trx) =>
         trx('tenant_domains')
+          .whereNotNull('verified_at')
           .orderBy([{ column: 'is_primary', order: 'desc' }, 'host'])
           .pluck('host'),
       ),

@@ -9,37 +9,48 @@ import {
   type TenantRole,
 } from '@oo/core'
 import type { TenancyOptions } from '../config.js'
+import type { ReservedHosts } from './claimable-host.js'
 import type { UserDirectory } from './user-directory.js'
 
 /**
  * Answers "which tenant is this request for, and what may the caller do there?":
- * the Host first, else an X-Tenant-ID the caller belongs to, else the caller's default tenant.
+ * the Host first (verified domains only), else an X-Tenant-ID the caller belongs to, else the
+ * caller's default tenant.
  */
 export class TenantDirectory implements TenantResolver {
   readonly #database: Database
   readonly #users: UserDirectory
   readonly #options: TenancyOptions
+  readonly #reserved: ReservedHosts
   readonly #hostCache = new Map<string, { tenant: Tenant | null; until: number }>()
   // Every event delivery resolves its tenant by id: found tenants are cached like hosts.
   readonly #idCache = new Map<string, { tenant: Tenant | null; until: number }>()
+  // Bumped by every forgetHost: a look-up that started before it must not store its answer.
+  #hostGeneration = 0
 
   constructor({
     database,
     userDirectory,
     tenancyOptions,
+    reservedHosts,
   }: {
     database: Database
     userDirectory: UserDirectory
     tenancyOptions: TenancyOptions
+    reservedHosts: ReservedHosts
   }) {
     this.#database = database
     this.#users = userDirectory
     this.#options = tenancyOptions
+    this.#reserved = reservedHosts
   }
 
+  /** The tenant whose *verified* domain `host` is; pending and unknown hosts are null. */
   async findByHost(host: string): Promise<Tenant | null> {
     const key = host.toLowerCase()
-    return this.#cached(this.#hostCache, key, true, async () => {
+    const generation = this.#hostGeneration
+    const current = () => generation === this.#hostGeneration
+    return this.#cached(this.#hostCache, key, true, current, async () => {
       const { rows } = await this.#database.app.raw(
         'select id, slug, name from oo_tenant_by_host(?)',
         [key],
@@ -48,21 +59,46 @@ export class TenantDirectory implements TenantResolver {
     })
   }
 
+  /** Called on every process when a domain is added, verified, un-verified or removed. */
   forgetHost(host: string): void {
+    this.#hostGeneration++
     this.#hostCache.delete(host.toLowerCase())
+  }
+
+  async isVerifiedHost(host: string): Promise<boolean> {
+    return (await this.findByHost(host)) !== null
+  }
+
+  isPlatformHost(host: string): boolean {
+    return this.#reserved.isPlatformHost(host)
+  }
+
+  /** True when `token` is the challenge of the one pending claim on `host` (never cached). */
+  async answersChallenge(host: string, token: string): Promise<boolean> {
+    const { rows } = await this.#database.app.raw(
+      'select oo_domain_challenge_answers(?, ?) as answers',
+      [host.toLowerCase(), token],
+    )
+    return (rows as { answers: boolean }[])[0]?.answers === true
   }
 
   async byId(id: string): Promise<Tenant | null> {
     if (!isUuid(id)) return null
     // A miss is not cached: a tenant being provisioned is usable the moment it commits.
-    return this.#cached(this.#idCache, id, false, async () => {
-      return (
-        ((await this.#database
-          .app('tenants')
-          .where({ id, status: 'COMMITTED' })
-          .first(['id', 'slug', 'name'])) as Tenant | undefined) ?? null
-      )
-    })
+    return this.#cached(
+      this.#idCache,
+      id,
+      false,
+      () => true,
+      async () => {
+        return (
+          ((await this.#database
+            .app('tenants')
+            .where({ id, status: 'COMMITTED' })
+            .first(['id', 'slug', 'name'])) as Tenant | undefined) ?? null
+        )
+      },
+    )
   }
 
   /** Look-ups kept for `hostCacheMs` (0 = none); a full map is emptied rather than grown. */
@@ -70,20 +106,17 @@ export class TenantDirectory implements TenantResolver {
     cache: Map<string, { tenant: Tenant | null; until: number }>,
     key: string,
     keepMisses: boolean,
+    stillCurrent: () => boolean,
     load: () => Promise<Tenant | null>,
   ): Promise<Tenant | null> {
     const hit = cache.get(key)
     if (hit && hit.until > Date.now()) return hit.tenant
     const tenant = await load()
-    if ((tenant || keepMisses) && this.#options.hostCacheMs > 0) {
+    if ((tenant || keepMisses) && stillCurrent() && this.#options.hostCacheMs > 0) {
       if (cache.size > 10_000) cache.clear()
       cache.set(key, { tenant, until: Date.now() + this.#options.hostCacheMs })
     }
     return tenant
-  }
-
-  async isKnownHost(host: string): Promise<boolean> {
-    return (await this.findByHost(host)) !== null
   }
 
   isSuperAdmin(principal: Principal | undefined): boolean {
