@@ -1,5 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { OoConfig } from './config/define-config.js'
+import { appLoginUrl, derivedAppPassword } from './db/app-login.js'
+import { loadSecretKey } from './db/secret-key.js'
 
 /** The config with every default filled in. Registered as `config` on the root container. */
 export interface ResolvedConfig {
@@ -19,7 +21,20 @@ export interface ResolvedConfig {
     trustedProxies: string[]
     metrics: { port?: number; host: string; token?: string }
   }
-  database: { url?: string; appUrl?: string; dataDir: string; poolMax: number }
+  /**
+   * `appUrl` is the engine pool's login: given, or DATABASE_URL with the user `oo_app` and
+   * `appPassword` (DATABASE_APP_PASSWORD, else derived from the secret key), which `oo migrate`
+   * and auto-migrate then give the role. `appPassword` is unset when `appUrl` was given.
+   */
+  database: {
+    url?: string
+    appUrl?: string
+    appPassword?: string
+    dataDir: string
+    poolMax: number
+  }
+  /** OO_SECRET_KEY (or the data dir's generated key outside production); read on first use. */
+  secretKey: () => Buffer
   redis: { url?: string; keyPrefix: string }
   autoMigrate: boolean
   shutdownTimeoutMs: number
@@ -38,6 +53,22 @@ export function resolveConfig(
 ): ResolvedConfig {
   const mode = config.mode ?? (process.env.NODE_ENV === 'production' ? 'production' : 'development')
   const dataDir = config.database?.dataDir ?? '.oo'
+  const dataPath = isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir)
+  let key: Buffer | undefined
+  const secretKey = () =>
+    (key ??= loadSecretKey({
+      given: config.secretKey ?? process.env.OO_SECRET_KEY,
+      mode,
+      dataDir: dataPath,
+    }))
+  const url = config.database?.url
+  const givenAppUrl = config.database?.appUrl
+  const appPassword =
+    url && !givenAppUrl
+      ? (config.database?.appPassword ??
+        process.env.DATABASE_APP_PASSWORD ??
+        derivedAppPassword(secretKey()))
+      : undefined
   const trustProxy = config.http?.trustProxy ?? false
   const drainMs = config.http?.drainMs ?? 5000
   return {
@@ -65,13 +96,15 @@ export function resolveConfig(
       },
     },
     database: {
-      url: config.database?.url,
-      appUrl: config.database?.appUrl,
-      dataDir: isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir),
+      url,
+      appUrl: givenAppUrl ?? (url && appPassword ? appLoginUrl(url, appPassword) : undefined),
+      appPassword,
+      dataDir: dataPath,
       // Per process. Checkouts lock stock rows: connections beyond what the database's cores can
       // run add lock waits, not throughput (bench/orders.ts: 10 per process ~240 checkouts/s, 4 ~320).
       poolMax: config.database?.poolMax ?? 4,
     },
+    secretKey,
     redis: { url: config.redis?.url, keyPrefix: config.redis?.keyPrefix ?? 'oo' },
     autoMigrate: config.autoMigrate ?? (!config.database?.url || mode !== 'production'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? drainMs + 10_000,

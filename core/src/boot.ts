@@ -9,7 +9,12 @@ import type { OoConfig } from './config/define-config.js'
 import type { Cradle } from './container/cradle.js'
 import { createRootContainer } from './container/create-container.js'
 import { Database } from './db/database.js'
-import { migrateLatest, migrationFolders, migrationStatus } from './db/migrate.js'
+import {
+  migrateLatest,
+  migrationFolders,
+  migrationStatus,
+  provisionAppPassword,
+} from './db/migrate.js'
 import { OoError } from './errors.js'
 import { createApp } from './http/app.js'
 import type { AppState } from './http/app-state.js'
@@ -89,6 +94,9 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
     }
     const root = createRootContainer({ config, logger, database, redis })
     const loaded = registerPlugins(order, sortedOptions, root, logger)
+    const session = await database.ready(config)
+    if (session.privileged)
+      logger.warn({ user: session.user }, 'the engine pool can leave oo_app (refused in production)')
 
     const metrics = new Metrics({
       outboxLag: () => root.cradle.outbox.lagSeconds(),
@@ -198,6 +206,7 @@ async function prepareSchema(
   const folders = migrationFolders(pluginFolders)
   if (config.autoMigrate) {
     await migrateLatest(database, folders, onStep)
+    await provisionAppPassword(database, config)
   } else {
     const { pending } = await migrationStatus(database, folders)
     if (pending.length) {
@@ -208,7 +217,6 @@ async function prepareSchema(
       )
     }
   }
-  await database.dropPrivileges()
 }
 
 function mountSockets(

@@ -84,7 +84,9 @@ describe('outbox leases', () => {
     const record = (q: { sql: string }) => {
       if (/set dispatched_at/.test(q.sql)) marks.push(q.sql)
     }
-    t.engine.database.app.on('query', record)
+    // The dispatcher marks with owner rights (the owner pool on PostgreSQL).
+    const owner = await t.engine.database.asOwner(async (k) => k)
+    owner.on('query', record)
     try {
       await emitProbes(t, shop.host, 20)
       await expect
@@ -93,7 +95,7 @@ describe('outbox leases', () => {
         })
         .toBe(20)
     } finally {
-      t.engine.database.app.off('query', record)
+      owner.off('query', record)
     }
     expect(marks.length).toBeGreaterThan(0)
     expect(marks.length).toBeLessThan(20)

@@ -8,13 +8,15 @@ import { afterEach, describe, expect, it } from 'vitest'
 import tenancy from '../../plugins/tenancy/index.js'
 import probe, { delivered } from './fixtures/probe-plugin.js'
 
+// As the owner: oo_app sees a tenant's outbox rows only in a transaction bound to that tenant.
 async function pendingRows(t: TestApp): Promise<number> {
-  const row = await t.engine.database
-    .app('oo_outbox')
-    .where({ name: 'probe.pinged' })
-    .whereNull('dispatched_at')
-    .count({ n: '*' })
-    .first()
+  const row = await t.engine.database.asOwner((owner) =>
+    owner('oo_outbox')
+      .where({ name: 'probe.pinged' })
+      .whereNull('dispatched_at')
+      .count({ n: '*' })
+      .first(),
+  )
   return Number(row?.n)
 }
 
@@ -62,11 +64,9 @@ describe('transactional outbox', () => {
     expect(
       Number(
         (
-          await t.engine.database
-            .app('oo_outbox')
-            .where({ name: 'probe.pinged' })
-            .count({ n: '*' })
-            .first()
+          await t.engine.database.asOwner((owner) =>
+            owner('oo_outbox').where({ name: 'probe.pinged' }).count({ n: '*' }).first(),
+          )
         )?.n,
       ),
     ).toBe(0)

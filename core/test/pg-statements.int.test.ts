@@ -255,12 +255,15 @@ describe('statements of the engine pool', () => {
             .select('label')
         ).map((r: { label: string }) => r.label)
 
+      // As the owner: oo_app sees a tenant's outbox rows only in a transaction bound to it.
       const outboxRows = (text: string) =>
-        app()('oo_outbox')
-          .where({ name: PROBED })
-          .whereRaw(`payload->>'text' = ?`, [text])
-          .orderBy('id')
-          .select('event_id', 'tenant_id', 'payload', 'dispatched_at')
+        t.engine.database.asOwner((owner) =>
+          owner('oo_outbox')
+            .where({ name: PROBED })
+            .whereRaw(`payload->>'text' = ?`, [text])
+            .orderBy('id')
+            .select('event_id', 'tenant_id', 'payload', 'dispatched_at'),
+        )
 
       /** A tenant transaction that inserts `label` and emits an event (for `tenantId`, if given). */
       const insertAndEmit = (label: string, text: string, tenantId?: string) =>
@@ -282,7 +285,11 @@ describe('statements of the engine pool', () => {
       it("sends the outbox rows in the COMMIT's query, escaped so the payload round-trips", async () => {
         const sent = await onTheWire(() => insertAndEmit('outbox-with-commit', tricky))
         expect(sent.map((s) => s.text)).toEqual([
-          `BEGIN; SELECT set_config('app.tenant_id', '${shop.id}', true)`,
+          expect.stringMatching(
+            new RegExp(
+              `^BEGIN; SELECT set_config\\('app\\.tenant_id', '${shop.id}', true\\), set_config\\('app\\.tenant_sig', '[0-9a-f]{64}', true\\)$`,
+            ),
+          ),
           'insert into pg_statements_commit_probe (tenant_id, label) values ($1, $2)',
           expect.stringMatching(/^insert into oo_outbox .*;\nCOMMIT;$/s),
         ])
@@ -354,7 +361,7 @@ describe('statements of the engine pool', () => {
         expect(sent.map((s) => s.text)).toEqual([
           expect.stringMatching(
             new RegExp(
-              `^select set_config\\('app\\.tenant_id', '${shop.id}', true\\);\\ninsert into pg_statements_commit_probe .*returning label, tenant_id$`,
+              `^select set_config\\('app\\.tenant_id', '${shop.id}', true\\), set_config\\('app\\.tenant_sig', '[0-9a-f]{64}', true\\);\\ninsert into pg_statements_commit_probe .*returning label, tenant_id$`,
               's',
             ),
           ),

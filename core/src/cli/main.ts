@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { boot, type Engine } from '../boot.js'
 import type { OoConfig } from '../config/define-config.js'
 import { APP_ROLE, Database } from '../db/database.js'
-import { migrateLatest, migrationFolders } from '../db/migrate.js'
+import { migrateLatest, migrationFolders, provisionAppPassword } from '../db/migrate.js'
 import { isOoError } from '../errors.js'
 import { createLogger } from '../logger.js'
 import { installProcessGuard } from '../process-guard.js'
@@ -25,7 +25,8 @@ const USAGE = `oo — OmniOrder engine
   oo tenant create <slug> --domain <host> [--name N] [--owner EMAIL] [--theme T]
   oo demo reset [--yes]                  wipe all tenant data (keeps platform users), re-seed the demo
 
-Environment: DATABASE_URL (else embedded PGlite in OO_DATA_DIR, default .oo), REDIS_URL, PORT.`
+Environment: DATABASE_URL (else embedded PGlite in OO_DATA_DIR, default .oo), REDIS_URL, PORT,
+  OO_SECRET_KEY (required in production), DATABASE_APP_URL or DATABASE_APP_PASSWORD (oo_app's login).`
 
 async function loadConfig(): Promise<OoConfig> {
   const file = resolve(process.env.OO_CONFIG ?? 'oo.config.ts')
@@ -94,15 +95,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       const applied = await migrateLatest(database, folders, ({ index, total, name, ms }) =>
         progress.step(`${name} (${ms} ms)`, index, total),
       )
-      const appPassword = process.env.OO_APP_DB_PASSWORD
-      if (appPassword) {
-        // ALTER ROLE takes no bind parameters; a doubled quote is the complete escape under
-        // standard_conforming_strings (on by default since PostgreSQL 9.1).
-        await database.asOwner((knex) =>
-          knex.raw(`alter role ${APP_ROLE} password '${appPassword.replaceAll("'", "''")}'`),
-        )
-        progress.step(`password set for ${APP_ROLE}`)
-      }
+      // The engine logs in as oo_app itself (no DATABASE_APP_URL): give the role its password.
+      if (await provisionAppPassword(database, config)) progress.step(`password set for ${APP_ROLE}`)
       progress.done(applied.length ? `${applied.length} applied` : 'already up to date')
     } finally {
       await database.close()

@@ -35,13 +35,23 @@ export interface OoConfig {
   database?: {
     /** Owner connection (runs migrations). Unset → embedded PGlite in `dataDir`. */
     url?: string
-    /** Connection for the restricted engine role. Unset → owner connection with `SET ROLE oo_app`. */
+    /**
+     * Login of the restricted engine role. Unset → `url` with the user `oo_app` and `appPassword`,
+     * which `oo migrate` (and auto-migrate) give the role.
+     */
     appUrl?: string
+    /** Password for `oo_app` when `appUrl` is unset. @default DATABASE_APP_PASSWORD, else derived from the secret key */
+    appPassword?: string
     /** Folder for the embedded database and local files. @default '.oo' */
     dataDir?: string
     /** Connections per engine process (PostgreSQL). @default 4 */
     poolMax?: number
   }
+  /**
+   * Seals the secrets stored in the database (at least 32 characters). @default OO_SECRET_KEY;
+   * outside production a key generated into `<dataDir>/secret.key`. Required in production.
+   */
+  secretKey?: string
   /** Redis for socket fan-out, rate limits and revocations across processes. */
   redis?: { url?: string; keyPrefix?: string }
   /** Migrate at boot. Default: yes on the embedded database, no in production. */

@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Knex } from 'knex'
+import type { ResolvedConfig } from '../boot-config.js'
+import { provisionAppLogin } from './app-login.js'
 import type { Database } from './database.js'
 
 interface MigrationFile {
@@ -90,4 +92,18 @@ export async function migrateLatest(
     }
     return applied
   })
+}
+
+/**
+ * When the engine logs in as `oo_app` with a password of its own (DATABASE_APP_PASSWORD or the
+ * derived one, i.e. no DATABASE_APP_URL), gives the role that password. Part of `oo migrate` and
+ * of auto-migrate; true when it was (re)set.
+ */
+export async function provisionAppPassword(
+  db: Database,
+  config: Pick<ResolvedConfig, 'database'>,
+): Promise<boolean> {
+  const password = config.database.appPassword
+  if (db.kind !== 'pg' || !password) return false
+  return db.asOwner((owner) => provisionAppLogin(owner, password))
 }

@@ -16,7 +16,7 @@ const ClientPg = require('knex/lib/dialects/postgres/index.js') as new (
 /** knex's `pg` client with the engine's round-trip savings (see the modules it calls). */
 export class EnginePgClient extends ClientPg {
   override _query(connection: object, obj: QueryObject): Promise<unknown> {
-    mergeTenantBegin(obj)
+    mergeTenantBegin(obj, (connection as { processID?: number | null }).processID)
     const statement = mergeCommit(obj)
     const run = (o: QueryObject) => super._query(connection, o)
     if (statement) return commitWith(obj, statement, run)

@@ -1,8 +1,12 @@
 import type { Knex } from 'knex'
-import { APP_ROLE } from './database.js'
+import { APP_ROLE } from './app-login.js'
 
-/** SQL for "the tenant bound to this transaction"; '' after a transaction ends, hence nullif. */
-export const CURRENT_TENANT_SQL = `nullif(current_setting('app.tenant_id', true), '')::uuid`
+/**
+ * SQL for "the tenant bound to this transaction": NULL unless `app.tenant_id` carries the
+ * engine's signature (`oo_current_tenant()`, see tenant-key.ts). As an uncorrelated subquery it
+ * runs once per statement (an InitPlan), not once per row.
+ */
+export const CURRENT_TENANT_SQL = `(select oo_current_tenant())`
 
 /**
  * Protects a tenant table: ENABLE + FORCE row-level security, a policy confining the engine

@@ -4,6 +4,8 @@ import { isUuid } from '../ids.js'
 /** A tenant transaction about to begin; `bound` once its BEGIN also set the tenant. */
 export interface TenantBinding {
   readonly tenantId: string
+  /** The signed binding's select list for the connection's backend (`Database.tenantSettings`). */
+  readonly settings: (pid: number) => string
   /** Commit without waiting for the WAL flush (see `TenantDb.tx`). */
   readonly asyncCommit: boolean
   bound: boolean
@@ -22,10 +24,11 @@ const beginning = new AsyncLocalStorage<TenantBinding>()
 /** Runs `fn` (which opens one transaction) so that its BEGIN can carry the tenant binding. */
 export function withTenantBegin<T>(
   tenantId: string,
+  settings: (pid: number) => string,
   asyncCommit: boolean,
   fn: (binding: TenantBinding) => Promise<T>,
 ): Promise<T> {
-  const binding: TenantBinding = { tenantId, asyncCommit, bound: false }
+  const binding: TenantBinding = { tenantId, settings, asyncCommit, bound: false }
   return beginning.run(binding, () => fn(binding))
 }
 
@@ -46,16 +49,17 @@ export function mergeCommit(obj: { sql?: string }): CommitStatement | undefined 
 }
 
 /**
- * Sends a tenant transaction's BEGIN and its `app.tenant_id` setting in one round trip (a
+ * Sends a tenant transaction's BEGIN and its signed tenant binding in one round trip (a
  * simple-protocol query with two statements) instead of two. Only the first BEGIN inside
- * `withTenantBegin` is rewritten, and only for a well-formed tenant id (it is inlined); any other
- * transaction is untouched, and the caller sets the tenant itself when `bound` stayed false.
+ * `withTenantBegin` is rewritten, only for a well-formed tenant id (it is inlined) and a
+ * connection whose backend pid is known (the signature covers it); any other transaction is
+ * untouched, and the caller binds the tenant itself when `bound` stayed false.
  */
-export function mergeTenantBegin(obj: { sql?: string }): void {
-  if (obj.sql !== 'BEGIN;') return
+export function mergeTenantBegin(obj: { sql?: string }, pid: number | null | undefined): void {
+  if (obj.sql !== 'BEGIN;' || !pid) return
   const binding = beginning.getStore()
   if (!binding || binding.bound || !isUuid(binding.tenantId)) return
   binding.bound = true
   const relaxed = binding.asyncCommit ? `, set_config('synchronous_commit', 'off', true)` : ''
-  obj.sql = `BEGIN; SELECT set_config('app.tenant_id', '${binding.tenantId}', true)${relaxed}`
+  obj.sql = `BEGIN; SELECT ${binding.settings(pid)}${relaxed}`
 }

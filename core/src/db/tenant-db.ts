@@ -7,8 +7,8 @@ import type { Database } from './database.js'
 import { withTenantBegin, type TenantBinding } from './tenant-begin.js'
 
 /**
- * The tenant's database handle, only on scopes. Every transaction sets `app.tenant_id`
- * (transaction-local) so row-level security policies confine every statement to the tenant,
+ * The tenant's database handle, only on scopes. Every transaction sets `app.tenant_id` and its
+ * signature (transaction-local) so row-level security policies confine every statement to the tenant,
  * even one that forgets its `where`. Events emitted inside `tx()` are written to the outbox
  * in the same transaction and dispatched only after commit.
  */
@@ -45,10 +45,11 @@ export class TenantDb {
     const mark = this.#events.mark()
     let written: Promise<OutboxRow[]> = Promise.resolve([])
     try {
-      const result = await withTenantBegin(this.tenantId, !!opts.asyncCommit, (binding) =>
+      const settings = (pid: number) => this.#database.tenantSettings(this.tenantId, pid)
+      const result = await withTenantBegin(this.tenantId, settings, !!opts.asyncCommit, (binding) =>
         this.#database.app
           .transaction(async (trx) => {
-            if (!binding.bound) await bindTenant(trx, this.#database.kind, this.tenantId)
+            if (!binding.bound) await bindTenant(trx, this.#database, this.tenantId)
             const value = await fn(trx)
             // The outbox rows go with the COMMIT when the engine's pg client sends it.
             written = binding.bound
@@ -79,8 +80,10 @@ export class TenantDb {
   ): Promise<R[]> {
     if (this.#database.kind === 'pg' && isUuid(this.tenantId)) {
       const relaxed = opts.asyncCommit ? `, set_config('synchronous_commit', 'off', true)` : ''
+      const statement = this.#database.app.raw(sql, bindings).toQuery()
       const results = await this.#database.simpleQuery(
-        `select set_config('app.tenant_id', '${this.tenantId}', true)${relaxed};\n${this.#database.app.raw(sql, bindings).toQuery()}`,
+        (pid) =>
+          `select ${this.#database.tenantSettings(this.tenantId, pid)}${relaxed};\n${statement}`,
       )
       return results.at(-1)!.rows as R[]
     }
@@ -107,12 +110,19 @@ function notSentWithCommit(binding: TenantBinding): void {
   binding.atCommit = undefined
 }
 
-/** Binds a transaction to a tenant: the setting RLS reads and, on PGlite, the restricted role. */
+/**
+ * Binds a transaction to a tenant: the signed setting RLS reads (signed for the transaction's
+ * own backend) and, on PGlite, the restricted role.
+ */
 export async function bindTenant(
   trx: Knex.Transaction,
-  kind: Database['kind'],
+  database: Database,
   tenantId: string,
 ): Promise<void> {
-  if (kind === 'pglite') await trx.raw('set local role oo_app')
-  await trx.raw(`select set_config('app.tenant_id', ?, true)`, [tenantId])
+  if (database.kind === 'pglite') await trx.raw('set local role oo_app')
+  // knex hands a transaction's own connection back (pg's carries its backend pid).
+  const connection = (await (
+    trx.client as { acquireConnection(): Promise<{ processID?: number | null }> }
+  ).acquireConnection()) as { processID?: number | null }
+  await trx.raw(`select ${database.tenantSettings(tenantId, connection.processID ?? undefined)}`)
 }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import pg from 'pg'
 import type { EventMap } from '../container/cradle.js'
 import type { Database } from '../db/database.js'
+import { bindTenant } from '../db/tenant-db.js'
 import type { OutboxDispatcher, OutboxRow } from './outbox-dispatcher.js'
 
 const { escapeLiteral } = pg
@@ -76,11 +77,22 @@ export class ScopedEventBus {
     if (rows.length && rows[0]!.claimed_by) this.#outbox.deliverCommitted(rows)
   }
 
-  /** Writes events emitted outside any transaction. Called when a scope ends without error. */
+  /**
+   * Writes events emitted outside any transaction. Called when a scope ends without error. A
+   * tenant's events are written in a transaction bound to it (row-level security on the outbox).
+   */
   async flush(): Promise<void> {
     if (!this.#pending.length) return
     const events = this.#pending.splice(0)
-    this.committed(await insertOutboxRows(this.#database.app, events, this.#outbox.lease()))
+    const byTenant = new Map<string | null, PendingEvent[]>()
+    for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e])
+    for (const [tenantId, group] of byTenant) {
+      const rows = await this.#database.app.transaction(async (trx) => {
+        if (tenantId) await bindTenant(trx, this.#database, tenantId)
+        return insertOutboxRows(trx, group, this.#outbox.lease())
+      })
+      this.committed(rows)
+    }
   }
 
   /** Drops unflushed events: the scope failed, so its changes never happened. */

@@ -43,6 +43,8 @@ const RENEW_SHARE = 0.3
  * retries after a failure, rows whose lease ran out because their process died). Per tenant,
  * rows are delivered one after another in the order they reached this process; tenants never
  * wait for each other. Delivered rows are marked in batches.
+ * Its own statements (claim, marks, retries, purge, lag) cross tenants, so they run with owner
+ * rights (`Database.ownerQuery`): `oo_app` itself sees only the bound tenant's outbox rows.
  *
  * Leases are short (`leaseSeconds`, 5) and renewed while this process lives: every 30 % of a lease
  * it extends the rows it holds (queued, in delivery, delivered but not yet marked), so a slow
@@ -151,12 +153,10 @@ export class OutboxDispatcher {
   /** Seconds since the oldest undelivered event was written (the `oo_outbox_lag_seconds` gauge). */
   async lagSeconds(): Promise<number> {
     if (!this.#database) return 0
-    const row = await this.#database
-      .app('oo_outbox')
-      .whereNull('dispatched_at')
-      .whereNull('failed_at')
-      .min({ oldest: 'created_at' })
-      .first()
+    const { rows } = await this.#database.ownerQuery<{ oldest: Date | null }>(
+      `select min(created_at) as oldest from oo_outbox where dispatched_at is null and failed_at is null`,
+    )
+    const row = rows[0]
     return row?.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0
   }
 
@@ -172,7 +172,7 @@ export class OutboxDispatcher {
     if (!ids.length) return
     this.#renewing = (async () => {
       try {
-        await this.#database!.app.raw(
+        await this.#database!.ownerQuery(
           `update oo_outbox set claimed_until = now() + (? * interval '1 second')
             where id = any(?::bigint[]) and claimed_by = ? and dispatched_at is null`,
           [this.#leaseSeconds, `{${ids.join(',')}}`, this.#workerId],
@@ -221,13 +221,13 @@ export class OutboxDispatcher {
     if (!db) return 0
     let purged = 0
     for (;;) {
-      const result = (await db.app.raw(
+      const result = (await db.ownerQuery(
         `delete from oo_outbox where id in (
            select id from oo_outbox
             where dispatched_at is not null and dispatched_at < now() - (? * interval '1 second')
             order by dispatched_at limit ${PURGE_BATCH} for update skip locked)`,
         [this.#retainSeconds],
-      )) as { rowCount?: number; affectedRows?: number }
+      ))
       const deleted = Number(result.rowCount ?? result.affectedRows) || 0
       purged += deleted
       if (deleted < PURGE_BATCH) return purged
@@ -278,7 +278,7 @@ export class OutboxDispatcher {
   async #claim(): Promise<OutboxRow[]> {
     const db = this.#database
     if (!db) return []
-    const { rows } = await db.app.raw(
+    const { rows } = await db.ownerQuery(
       `update oo_outbox set claimed_by = ?, claimed_until = now() + (? * interval '1 second'), attempts = attempts + 1
         where id in (
           select id from oo_outbox
@@ -288,7 +288,7 @@ export class OutboxDispatcher {
         returning id, event_id, tenant_id, name, payload, created_at, attempts`,
       [this.#workerId, this.#leaseSeconds],
     )
-    return (rows as OutboxRow[]).sort((a, b) => Number(a.id) - Number(b.id))
+    return (rows as unknown as OutboxRow[]).sort((a, b) => Number(a.id) - Number(b.id))
   }
 
   /**
@@ -318,7 +318,7 @@ export class OutboxDispatcher {
         // Not worth a WAL flush each: a mark lost in a database crash means one more delivery,
         // which a crash mid-handler can cause anyway (at least once). The initplan makes this
         // statement's own transaction commit asynchronously.
-        await this.#database!.app.raw(
+        await this.#database!.ownerQuery(
           `update oo_outbox set dispatched_at = now()
             where id = any(?::bigint[]) and claimed_by = ?
               and (select set_config('synchronous_commit', 'off', true)) = 'off'`,
@@ -364,7 +364,7 @@ export class OutboxDispatcher {
         { err, event: row.name, eventId: row.event_id, attempts: row.attempts, failed },
         'event handler failed',
       )
-      await db.app.raw(
+      await db.ownerQuery(
         `update oo_outbox set claimed_until = null, last_error = ?, failed_at = ${failed ? 'now()' : 'null'},
            available_at = now() + (? * interval '1 second') where id = ?`,
         [

@@ -255,7 +255,7 @@ export class SettingsStore implements SettingsAccessor {
   // Root-level read: a transaction bound to the tenant, so row-level security applies.
   async #readRows(tenantId: string, plugin: string): Promise<StoredRow[]> {
     return this.#database.app.transaction(async (trx) => {
-      await bindTenant(trx, this.#database.kind, tenantId)
+      await bindTenant(trx, this.#database, tenantId)
       const rows = await trx('service_configs')
         .where({ scope: plugin })
         .select('key', 'value', 'version')

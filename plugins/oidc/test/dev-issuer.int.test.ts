@@ -97,11 +97,10 @@ describe('built-in development issuer', () => {
 
   it('issues JWT access tokens (code + PKCE with openid-client) that the API accepts as bearer tokens', async () => {
     const password = /owner@burger\.localhost {2}password: (\S+)/.exec(printed.join('\n'))![1]!
-    const secret = (
-      await t.engine.database.asOwner((k) =>
-        k('oidc_secrets').where({ name: 'dev-issuer-client-secret' }).first(),
-      )
-    ).value as string
+    // Stored sealed: the engine's secret store opens it.
+    const secret = await t.engine.container.cradle.oidcSecrets.getOrCreate(
+      'dev-issuer-client-secret',
+    )
     const config = await client.discovery(
       new URL(`${t.url}/oidc`),
       'oo-engine',

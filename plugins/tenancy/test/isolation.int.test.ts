@@ -117,7 +117,7 @@ describe('tenant isolation', () => {
   it('binds only the tenant it is given, even when asked twice in one transaction', async () => {
     await withScope(t.engine.container, a.id, (scope) =>
       scope.cradle.db.tx(async (trx) => {
-        await bindTenant(trx, t.engine.database.kind, a.id)
+        await bindTenant(trx, t.engine.database, a.id)
         const { rows } = await trx.raw(`select distinct tenant_id from members`)
         expect(rows).toEqual([{ tenant_id: a.id }])
       }),
