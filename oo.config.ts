@@ -46,7 +46,11 @@ export default defineConfig({
   },
   redis: { url: env.url('REDIS_URL') },
   plugins: [
-    tenancy({ superAdmins: env.list('OO_SUPER_ADMINS', ['admin@platform.localhost']) }),
+    tenancy({
+      superAdmins: env.list('OO_SUPER_ADMINS', ['admin@platform.localhost']),
+      // The platform's own host is never a tenant's domain.
+      platformUrl: env.url('OO_PUBLIC_URL'),
+    }),
     // Sign-in: an external OIDC issuer when OIDC_ISSUER is set, else the built-in development issuer at /oidc.
     oidc({
       tokenSecret: env.secret('OO_TOKEN_SECRET', { optional: true }),
