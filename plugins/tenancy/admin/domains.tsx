@@ -12,6 +12,7 @@ import {
   required,
 } from 'react-admin'
 import { useCan, type AdminResource } from '@oo/admin/plugin-api'
+import { VerifyDomainButton } from './verify-domain-button.tsx'
 
 function DomainList() {
   const canWrite = useCan('tenancy.domains.write')
@@ -20,6 +21,15 @@ function DomainList() {
       <Datagrid rowClick={false} bulkActionButtons={false}>
         <TextField source="host" />
         <BooleanField source="isPrimary" label="Primary" />
+        <TextField source="status" />
+        <TextField
+          source="challenge.url"
+          label="Serve the token at"
+          emptyText="—"
+          sortable={false}
+        />
+        <TextField source="challenge.token" label="Token" emptyText="—" sortable={false} />
+        <VerifyDomainButton />
         {canWrite && <DeleteButton mutationMode="pessimistic" />}
       </Datagrid>
     </List>
@@ -33,7 +43,7 @@ function DomainCreate() {
         <TextInput
           source="host"
           validate={required()}
-          helperText="e.g. shop.example.com (point its DNS at the engine)"
+          helperText="e.g. shop.example.com: it serves nothing until verified (point its DNS at the engine, or serve the token shown after saving)"
         />
         <BooleanInput source="isPrimary" label="Primary domain" />
       </SimpleForm>
