@@ -30,6 +30,8 @@ export default definePlugin({
     })
   },
 
+  admin: { entry: './admin/index.ts' },
+
   routes: {
     admin(router) {
       partyRoutes(router)

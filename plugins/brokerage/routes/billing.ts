@@ -109,4 +109,15 @@ export function billingRoutes(router: AppRouter): void {
       ctx.body = await ctx.state.scope.cradle.brokerageReceivablesService.dashboard(asOf)
     },
   )
+  // react-admin's getOne('brokerage-dashboard', { id: 'summary' }), for the dashboard page.
+  router.get(
+    '/brokerage-dashboard/:id',
+    requirePermission('brokerage.read'),
+    async function brokerageDashboardRecord(ctx) {
+      const { id } = parse(z.object({ id: z.literal('summary') }), ctx.params)
+      const { asOf } = parse(AgingQuery, ctx.query)
+      const dashboard = await ctx.state.scope.cradle.brokerageReceivablesService.dashboard(asOf)
+      ctx.body = { id, ...dashboard }
+    },
+  )
 }

@@ -6,7 +6,7 @@ import type { OrderFilter } from '../routes/schemas.js'
 import type { Actor } from './actor.js'
 import { addDays, historyOf, nextNumber, recordTransition, today } from './documents.js'
 import { listPage } from './list.js'
-import { invoiceState, type InvoiceStatus } from './state/invoice-state.js'
+import { invoiceState, MANUAL_INVOICE_STATUSES, type InvoiceStatus } from './state/invoice-state.js'
 
 const INVOICEABLE = ['confirmed', 'shipped', 'delivered', 'closed']
 
@@ -119,6 +119,9 @@ export class InvoiceService {
     return {
       ...invoice.toJSON(),
       balanceMinor: invoice.totalMinor - invoice.paidMinor,
+      nextStatuses: invoiceState
+        .allowed(invoice.status)
+        .filter((s) => (MANUAL_INVOICE_STATUSES as readonly string[]).includes(s)),
       history: await historyOf(trx, id),
     }
   }

@@ -27,10 +27,7 @@ export class PurchaseOrderService {
   }
 
   get(id: string) {
-    return this.#db.tx(async (trx) => ({
-      ...(await this.#find(trx, id)).toJSON(),
-      history: await historyOf(trx, id),
-    }))
+    return this.#db.tx(async (trx) => this.#detail(trx, id))
   }
 
   create(body: PurchaseOrderBody, actor: Actor) {
@@ -52,7 +49,7 @@ export class PurchaseOrderService {
           { entity: 'purchase_order', entityId: po.id, from: null, to: po.status },
           actor,
         )
-        return this.#find(trx, po.id)
+        return this.#detail(trx, po.id)
       })
       .catch((err: unknown) => translateDbError(err))
   }
@@ -78,7 +75,7 @@ export class PurchaseOrderService {
           { ...body, id, lines, totalMinor },
           { noRelate: true },
         )
-        return this.#find(trx, id)
+        return this.#detail(trx, id)
       })
       .catch((err: unknown) => translateDbError(err))
   }
@@ -93,7 +90,7 @@ export class PurchaseOrderService {
         { entity: 'purchase_order', entityId: id, from: po.status, to: status, reason },
         actor,
       )
-      return { ...(await this.#find(trx, id)).toJSON(), history: await historyOf(trx, id) }
+      return this.#detail(trx, id)
     })
   }
 
@@ -102,6 +99,15 @@ export class PurchaseOrderService {
     if (!po) throw notFound(id)
     assertMayEdit(actor, po, 'purchase orders')
     return po
+  }
+
+  async #detail(trx: Knex.Transaction, id: string) {
+    const po = await this.#find(trx, id)
+    return {
+      ...po.toJSON(),
+      nextStatuses: purchaseOrderState.allowed(po.status),
+      history: await historyOf(trx, id),
+    }
   }
 
   async #find(trx: Knex.Transaction, id: string) {

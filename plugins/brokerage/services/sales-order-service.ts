@@ -123,6 +123,7 @@ export class SalesOrderService {
       purchaseOrders: [...purchaseOrders.values()],
       /** Revenue minus cost over the lines sourced from a purchase order. */
       marginMinor: sourcedMinor - costMinor,
+      nextStatuses: salesOrderState.allowed(so.status),
       history: await historyOf(trx, id),
     }
   }

@@ -10,6 +10,8 @@ export interface StateMachine<S extends string> {
   isStatus(value: unknown): value is S
   /** `to` when `from → to` is one legal step, else 409 BROKERAGE_INVALID_TRANSITION. */
   next(from: S, to: S): S
+  /** The statuses one step away from `from`. */
+  allowed(from: S): readonly S[]
   /** Statuses with no way out (closed, cancelled, paid, void). */
   isFinal(status: S): boolean
 }
@@ -35,6 +37,7 @@ export function defineMachine<S extends string>(
         { field: 'status', details: { entity, from, to, allowed: transitions[from] ?? [] } },
       )
     },
+    allowed: (from) => transitions[from] ?? [],
     isFinal: (status) => (transitions[status]?.length ?? 0) === 0,
   }
 }
