@@ -19,9 +19,9 @@ export class WebhookEndpointService {
   }
 
   /** Refuses bad URLs (400) and, unless allowed, private targets (422), before anything is written. */
-  async #checkedUrl(raw: string): Promise<string> {
+  async #checkedUrl(raw: string, unchanged?: string): Promise<string> {
     const url = parseTargetUrl(raw)
-    if (!this.#options.allowPrivateTargets) await assertPublicTarget(url)
+    if (url.href !== unchanged && !this.#options.allowPrivateTargets) await assertPublicTarget(url)
     return url.href
   }
 
@@ -75,7 +75,9 @@ export class WebhookEndpointService {
 
   /** Re-enabling an endpoint (after a disable for failures) starts its failure clock afresh. */
   async update(id: string, patch: UpdateEndpointBody): Promise<Endpoint> {
-    const url = patch.url === undefined ? undefined : await this.#checkedUrl(patch.url)
+    // The DNS check runs outside the transaction; react-admin's edit sends the URL back unchanged.
+    const before = patch.url === undefined ? undefined : await this.get(id)
+    const url = patch.url === undefined ? undefined : await this.#checkedUrl(patch.url, before?.url)
     return this.#db.tx(async (trx) => {
       const current: EndpointRow | undefined = await trx('webhook_endpoints')
         .where({ id })

@@ -97,6 +97,20 @@ describe('webhooks: an endpoint that keeps failing', () => {
     expect(verify(ep.secret, receiver.on('/failing').at(-1)!).type).toBe('orders.order.placed')
   })
 
+  it('counts an attempt that gets no answer within timeoutMs as failed', async () => {
+    receiver.silentOn.add('/silent')
+    const ep = await subscribe(t, pizza, receiver.url('/silent'))
+    const started = Date.now()
+    await checkout(t, pizza, order(pizza, 'margherita')).expect(201)
+    const [first] = await eventually(async () => {
+      const rows = await deliveriesOf(t, pizza, ep.id)
+      return rows[0]?.lastError && rows
+    })
+    expect(first).toMatchObject({ lastError: 'timed out', responseStatus: null })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+    receiver.silentOn.delete('/silent')
+  })
+
   it('sends nothing after the engine stopped: no timer is left behind', async () => {
     receiver.status = 503
     const ep = await subscribe(t, pizza, receiver.url('/stopping'))

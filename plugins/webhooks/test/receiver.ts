@@ -15,6 +15,8 @@ export class Receiver {
   readonly received: Received[] = []
   /** The status answered; 200 unless a test says otherwise. */
   status = 200
+  /** Requests to these paths get no answer at all (until the receiver goes down). */
+  readonly silentOn = new Set<string>()
   #server?: Server
   #port = 0
   #waiters: { pred: () => boolean; resolve: () => void }[] = []
@@ -40,6 +42,7 @@ export class Receiver {
           body: Buffer.concat(chunks).toString('utf8'),
           at: Date.now(),
         })
+        if (this.silentOn.has(req.url ?? '')) return
         res.writeHead(this.status, { 'content-type': 'text/plain' }).end(`status ${this.status}`)
         for (const w of [...this.#waiters])
           if (w.pred()) {
