@@ -75,15 +75,33 @@ export function originPolicyFor(root: AwilixContainer<Cradle>): OriginPolicy {
 
 /**
  * socket.io handshakes: a browser always sends `Origin`, and websockets skip CORS, so the check
- * is ours. No Origin means a non-browser client (a kitchen tablet app, a test): allowed.
+ * is ours. No Origin means a non-browser client (a kitchen tablet app, a test): allowed. A page
+ * of the very host the socket connects to is same-origin (the engine's own pages, e.g. the panel
+ * on the platform host naming its tenant in `auth.tenantId`): allowed too.
  */
 export async function assertSocketOrigin(
   policy: OriginPolicy,
-  origin: string | undefined,
+  headers: Record<string, string | string[] | undefined>,
+  trustProxy: boolean,
   tenantId: string,
 ): Promise<void> {
-  if (origin === undefined || (await policy.allows(origin, tenantId))) return
+  const origin = headers.origin
+  if (typeof origin !== 'string') return
+  const forwarded = trustProxy ? headers['x-forwarded-host'] : undefined
+  const host = String(forwarded ?? headers.host ?? '')
+    .split(',')[0]!
+    .trim()
+    .toLowerCase()
+  if (sameHost(origin, host) || (await policy.allows(origin, tenantId))) return
   throw new OoError('OO_ORIGIN_NOT_ALLOWED', 403, `${origin} may not connect to this shop`, {
     field: 'Origin',
   })
+}
+
+function sameHost(origin: string, host: string): boolean {
+  try {
+    return !!host && new URL(origin).host === host
+  } catch {
+    return false
+  }
 }

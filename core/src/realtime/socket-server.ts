@@ -112,8 +112,8 @@ export function authenticateSockets(
         principal: principal ?? undefined,
       })
       if (!resolved) throw new OoError('OO_TENANT_REQUIRED', 404, 'No tenant for this connection')
-      const origin = socket.handshake.headers.origin
-      await assertSocketOrigin(originPolicyFor(root), origin, resolved.tenant.id)
+      const { headers } = socket.handshake
+      await assertSocketOrigin(originPolicyFor(root), headers, opts.trustProxy, resolved.tenant.id)
       if (opts.permission) {
         const role = effectiveRole(principal ?? undefined, resolved.role)
         if (!root.cradle.permissions.allows(role, opts.permission)) {

@@ -87,12 +87,16 @@ describe('credentialed cross-origin calls: only from the tenant’s own verified
   })
 
   describe('socket.io handshakes', () => {
-    const hello = (origin?: string) =>
+    const hello = (origin?: string, on: { host?: string; auth?: object } = {}) =>
       new Promise<string>((resolve, reject) => {
         const socket = connect(`${t.url}/probe`, {
           transports: ['websocket'],
           reconnection: false,
-          extraHeaders: { host: `${pizza.host}:${port}`, ...(origin ? { origin } : {}) },
+          auth: on.auth,
+          extraHeaders: {
+            host: on.host ?? `${pizza.host}:${port}`,
+            ...(origin ? { origin } : {}),
+          },
         })
         socket.on('hello', (slug: string) => {
           socket.close()
@@ -117,6 +121,15 @@ describe('credentialed cross-origin calls: only from the tenant’s own verified
       expect(await hello(originOf(pizza.host))).toBe('pizza')
       expect(await hello('https://partner.example')).toBe('pizza')
       expect(await hello()).toBe('pizza')
+    })
+
+    it('accepts a page of the host it connects to (the panel on the platform host), nothing else there', async () => {
+      const platform = new URL(t.url).host
+      const auth = { token: await t.tokenFor(pizza.owner), tenantId: pizza.id }
+      expect(await hello(`http://${platform}`, { host: platform, auth })).toBe('pizza')
+      await expect(hello(originOf(burger.host), { host: platform, auth })).rejects.toMatchObject({
+        code: 'OO_ORIGIN_NOT_ALLOWED',
+      })
     })
   })
 })
