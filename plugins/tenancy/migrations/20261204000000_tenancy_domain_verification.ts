@@ -17,9 +17,13 @@ export async function up(knex: Knex): Promise<void> {
       add column verified_at timestamptz,
       add column verification_method text,
       add column verification_token text`)
-  await knex.raw(
-    `update tenant_domains set verified_at = created_at, verification_method = 'operator'`,
-  )
+  // Except what no tenant may hold (finding 4: a claimed 127.0.0.1 broke the platform's own
+  // address): IP literals and localhost go back to pending, where they serve nothing and can
+  // never be verified (the reservation applies to verification too). The rest of what tenants
+  // claimed before this migration cannot be told apart from the operator's, and stays verified.
+  await knex.raw(`
+    update tenant_domains set verified_at = created_at, verification_method = 'operator'
+     where not (host = 'localhost' or host ~ '^[0-9.]+$' or host ~ ':' or host ~ '^\\[')`)
   await knex.raw(`
     alter table tenant_domains
       add constraint tenant_domains_verification_method_check

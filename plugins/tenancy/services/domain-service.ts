@@ -115,7 +115,9 @@ export class DomainService {
   /** The engine fetches the challenge from the host itself; the host is verified if it answers. */
   async verify(id: string): Promise<Domain> {
     const domain = await this.get(id)
-    if (!domain.challenge) return domain
+    if (domain.status === 'verified') return domain
+    this.#reserved.claimable(domain.host, 'tenant') // reserved since it was claimed
+    if (!domain.challenge) return this.unverify(id) // no token yet: issue one
     const outcome = await this.#challenge.check(domain.host, domain.challenge.token)
     if (!outcome.proven)
       throw new OoError(
@@ -155,6 +157,7 @@ export class DomainService {
   async #markVerified(id: string, method: 'http' | 'approval'): Promise<Domain> {
     const current = await this.get(id)
     if (current.status === 'verified') return current
+    this.#reserved.claimable(current.host, 'tenant')
     return this.#change(id, 'verified', {
       verified_at: new Date(),
       verification_method: method,

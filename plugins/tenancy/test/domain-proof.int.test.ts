@@ -113,6 +113,24 @@ describe('domains are proven, not declared', () => {
     await storeTenant('127.0.0.1').expect(404)
   })
 
+  it('never verifies a reserved host claimed before the reservation (the migration left it pending)', async () => {
+    const [row] = await t.engine.database.asOwner((k) =>
+      k('tenant_domains').insert({ tenant_id: pizza.id, host: '10.9.9.9' }).returning('id'),
+    )
+    for (const [who, path, headers] of [
+      [ROOT, 'approve', { 'X-Tenant-ID': pizza.id }],
+      [pizza.owner, 'verify', { Host: pizza.host }],
+    ] as const) {
+      const res = await t
+        .as(who)
+        .post(`/api/v1/admin/domains/${row.id}/${path}`)
+        .set(headers)
+        .expect(409)
+      expect(res.body.error).toMatchObject({ code: 'TENANCY_DOMAIN_RESERVED', field: 'host' })
+    }
+    await storeTenant('10.9.9.9').expect(404)
+  })
+
   it('verifies by the HTTP challenge served by the tenant’s own web server', async () => {
     const created = (await claim(pizza, 'www.pizza-napoli.example').expect(201)).body
     const verify = () =>
