@@ -3,6 +3,7 @@ import { OoError, type Principal } from '@oo/core'
 import { jwtVerify } from 'jose'
 import type { OidcOptions } from '../config.js'
 import type { Denylist } from './denylist.js'
+import type { OpenSockets } from './open-sockets.js'
 import { signHs256 } from './hs256.js'
 import type { SecretStore } from './secret-store.js'
 import { assertIssuedInPast, rejected, tokenError } from './token-errors.js'
@@ -33,6 +34,7 @@ export interface IssuedGuestToken {
 export class GuestTokens {
   readonly #secrets: SecretStore
   readonly #denylist: Denylist
+  readonly #sockets: OpenSockets
   readonly #options: OidcOptions
   /** The one secret in the two forms used: node:crypto signs, jose (WebCrypto) verifies. */
   #keys?: { sign: KeyObject; verify: webcrypto.CryptoKey }
@@ -40,14 +42,17 @@ export class GuestTokens {
   constructor({
     oidcSecrets,
     oidcDenylist,
+    oidcOpenSockets,
     oidcOptions,
   }: {
     oidcSecrets: SecretStore
     oidcDenylist: Denylist
+    oidcOpenSockets: OpenSockets
     oidcOptions: OidcOptions
   }) {
     this.#secrets = oidcSecrets
     this.#denylist = oidcDenylist
+    this.#sockets = oidcOpenSockets
     this.#options = oidcOptions
   }
 
@@ -96,9 +101,10 @@ export class GuestTokens {
     return { token, id, jti, expiresAt }
   }
 
-  /** Revoked at once, in every process when Redis is configured. */
+  /** Revoked at once, in every process when Redis is configured; its open sockets close too. */
   async revoke(jti: string, expiresAt: Date): Promise<void> {
     await this.#denylist.add(jti, expiresAt)
+    this.#sockets.ofToken(jti)
   }
 
   async verify(token: string): Promise<Principal> {

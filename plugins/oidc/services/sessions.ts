@@ -88,11 +88,14 @@ export class SessionStore {
 
   /** Ends every browser session of the identity (issuer, subject); returns how many there were. */
   async destroyAllOf(issuer: string, subject: string): Promise<number> {
-    return this.#database
+    // `returning`: a bare delete's count comes back in a different shape on PGlite.
+    const ended = await this.#database
       .app('oidc_sessions')
       .where({ issuer })
       .whereRaw(`principal->>'subject' = ?`, [subject])
       .delete()
+      .returning('id_hash')
+    return ended.length
   }
 
   /** PKCE verifier, nonce and return address of a sign-in in progress, keyed by its `state`. */
