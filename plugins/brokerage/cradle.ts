@@ -1,3 +1,4 @@
+import type { DocumentDesk } from './services/document-desk.js'
 import type { InvoiceService } from './services/invoice-service.js'
 import type { PartyService } from './services/party-service.js'
 import type { PurchaseOrderService } from './services/purchase-order-service.js'
@@ -11,5 +12,6 @@ declare module '@oo/core' {
     brokerageSalesOrderService: SalesOrderService
     brokerageInvoiceService: InvoiceService
     brokerageReceivablesService: ReceivablesService
+    brokerageDocumentDesk: DocumentDesk
   }
 }

@@ -3,6 +3,7 @@ import { brokeragePermissions } from './permissions.js'
 import { billingRoutes } from './routes/billing.js'
 import { orderRoutes } from './routes/orders.js'
 import { partyRoutes } from './routes/parties.js'
+import { DocumentDesk } from './services/document-desk.js'
 import { InvoiceService } from './services/invoice-service.js'
 import { PartyService } from './services/party-service.js'
 import { PurchaseOrderService } from './services/purchase-order-service.js'
@@ -27,6 +28,8 @@ export default definePlugin({
       brokerageSalesOrderService: asClass(SalesOrderService).scoped(),
       brokerageInvoiceService: asClass(InvoiceService).scoped(),
       brokerageReceivablesService: asClass(ReceivablesService).scoped(),
+      // The document assistant's port (chat-assistant's PurchaseOrderDesk), when it is listed.
+      brokerageDocumentDesk: asClass(DocumentDesk).scoped(),
     })
   },
 

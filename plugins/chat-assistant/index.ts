@@ -1,41 +1,35 @@
-import { definePlugin, type EventHandler } from '@oo/core'
-import { z } from 'zod'
-import { replyTo } from './replies.js'
+import { asClass, asFunction, asValue, definePlugin } from '@oo/core'
+import { assistantOptions, assistantSettings } from './config.js'
+import { DocumentService } from './documents/document-service.js'
+import { LlmProvider } from './documents/llm-provider.js'
+import { RulesProvider } from './documents/rules-provider.js'
+import { documentRoutes } from './documents/routes.js'
+import { onActionSent } from './events.js'
+import './cradle.js'
 
-export const assistantSettings = z.object({
-  /** Whether the mock assistant answers in this tenant's chats. */
-  enabled: z.boolean().default(true),
-})
-
-declare module '@oo/core' {
-  interface SettingsMap {
-    'chat-assistant': z.output<typeof assistantSettings>
-  }
-}
-
-/** Runs once in the cluster per action (outbox); the reply fans out to every process's sockets. */
-const onActionSent: EventHandler<'chat.action.sent'> = async ({ event, scope }) => {
-  const answer = replyTo(event.payload.action)
-  if (!answer || !event.tenantId) return
-  const settings = scope.resolve('settings', { allowUnregistered: true })
-  if (settings && !settings.get(event.tenantId, 'chat-assistant').enabled) return
-  await scope.cradle.db.tx((trx) =>
-    scope.cradle.chatService.count(trx, event.payload.projectId, `assistant:${answer.reply}`),
-  )
-  scope.cradle.chatGateway.assistant(event.tenantId, {
-    projectId: event.payload.projectId,
-    from: 'assistant',
-    inReplyTo: event.payload.action,
-    reply: answer.reply,
-    text: answer.text,
-    at: Date.now(),
-  })
-}
-
-/** A deterministic stand-in for an AI assistant in the team chat, listening to chat events. */
+/**
+ * A deterministic stand-in for an AI assistant in the team chat, and the document assistant:
+ * supplier documents in, draft purchase orders out, for a person to confirm.
+ */
 export default definePlugin({
   name: 'chat-assistant',
   dependsOn: ['chat'],
+  options: assistantOptions,
   settings: assistantSettings,
+  migrations: new URL('./migrations/', import.meta.url),
+  permissions: { 'assistant.documents': ['owner', 'admin', 'manager', 'staff'] },
+
+  register({ container, options }) {
+    const { llm } = options.documents
+    container.register({
+      assistantOptions: asValue(options),
+      assistantDraftProvider: asFunction(() =>
+        options.documents.provider === 'llm' && llm ? new LlmProvider(llm) : new RulesProvider(),
+      ).singleton(),
+      assistantDocumentService: asClass(DocumentService).scoped(),
+    })
+  },
+
+  routes: { admin: documentRoutes },
   events: { 'chat.action.sent': onActionSent },
 })

@@ -31,27 +31,32 @@ export class PurchaseOrderService {
   }
 
   create(body: PurchaseOrderBody, actor: Actor) {
+    return this.#db.tx(async (trx) => this.createIn(trx, body, actor))
+  }
+
+  /** Creates a purchase order in the caller's tenant transaction (the document desk's confirm). */
+  async createIn(trx: Knex.Transaction, body: PurchaseOrderBody, actor: Actor) {
     const { lines, totalMinor } = priceLines(body.lines)
-    return this.#db
-      .tx(async (trx) => {
-        const po = await PurchaseOrder.query(trx)
-          .insertGraph({
-            ...body,
-            lines,
-            totalMinor,
-            number: await nextNumber(trx, 'purchase_order'),
-            status: purchaseOrderState.initial,
-            createdBy: actor.id,
-          })
-          .returning('*')
-        await recordTransition(
-          trx,
-          { entity: 'purchase_order', entityId: po.id, from: null, to: po.status },
-          actor,
-        )
-        return this.#detail(trx, po.id)
-      })
-      .catch((err: unknown) => translateDbError(err))
+    try {
+      const po = await PurchaseOrder.query(trx)
+        .insertGraph({
+          ...body,
+          lines,
+          totalMinor,
+          number: await nextNumber(trx, 'purchase_order'),
+          status: purchaseOrderState.initial,
+          createdBy: actor.id,
+        })
+        .returning('*')
+      await recordTransition(
+        trx,
+        { entity: 'purchase_order', entityId: po.id, from: null, to: po.status },
+        actor,
+      )
+      return this.#detail(trx, po.id)
+    } catch (err) {
+      return translateDbError(err)
+    }
   }
 
   /** Replaces header and lines while the PO is a draft; lines keep their ids (and SO links). */
