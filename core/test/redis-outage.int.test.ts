@@ -118,6 +118,28 @@ describe.skipIf(!hasPostgres || !hasRedisServer)('a Redis outage under checkout 
       body: { status: string; checks: Record<string, { ok: boolean }> }
     }>
 
+  const setTheme = async (engine: EngineProcess, value: string, version: number) => {
+    const started = performance.now()
+    const res = await within(
+      10_000,
+      requestJson(`${engine.url}/api/v1/admin/settings/tenancy.theme`, {
+        method: 'PUT',
+        host: shop.host,
+        token: await admin.tokenFor(shop.owner),
+        body: { value, version },
+      }),
+    ).catch(() => ({ status: 0 }))
+    return { status: res.status, ms: performance.now() - started }
+  }
+
+  const themeVersion = async (engine: EngineProcess) =>
+    (
+      await requestJson(`${engine.url}/api/v1/admin/settings/tenancy.theme`, {
+        host: shop.host,
+        token: await admin.tokenFor(shop.owner),
+      })
+    ).body?.version as number | undefined
+
   it('keeps both processes serving every checkout, reports degraded, and fans out again once Redis is back', async () => {
     const kitchenOnB = await connectSocket(
       b.url,
@@ -133,6 +155,8 @@ describe.skipIf(!hasPostgres || !hasRedisServer)('a Redis outage under checkout 
     let n = 0
     const load = setInterval(() => answers.push(checkout(n++ % 2 ? b : a, phase)), EVERY_MS)
     const readyDuringOutage: Awaited<ReturnType<typeof ready>>[] = []
+    let themeChange: { status: number; ms: number } | undefined
+    let restartedAt = 0
     try {
       await new Promise((r) => setTimeout(r, 2000))
       phase = 'outage'
@@ -140,8 +164,10 @@ describe.skipIf(!hasPostgres || !hasRedisServer)('a Redis outage under checkout 
       for (let i = 0; i < 8; i++) {
         await new Promise((r) => setTimeout(r, 500))
         readyDuringOutage.push(await ready(i % 2 ? b : a))
+        if (i === 2) themeChange = await setTheme(a, 'tech-ocean', 0)
       }
       await redis.restart()
+      restartedAt = performance.now()
       phase = 'after'
       await new Promise((r) => setTimeout(r, 3000))
     } finally {
@@ -169,6 +195,12 @@ describe.skipIf(!hasPostgres || !hasRedisServer)('a Redis outage under checkout 
         .poll(async () => (await ready(engine)).body.status, { timeout: 10_000, interval: 100 })
         .toBe('ready')
 
+    // A setting changed on A while Redis was away (its broadcast failed at once) reaches B when
+    // B's subscriber is back (the reconnect reconcile), long before B's 30 s reconcile interval.
+    expect(themeChange).toMatchObject({ status: 200 })
+    await expect.poll(() => themeVersion(b), { timeout: 10_000, interval: 50 }).toBe(1)
+    const themeCaughtUpMs = performance.now() - restartedAt
+
     // Cross-process fan-out resumes: an order taken on A reaches the kitchen screen on B.
     const crossing = await checkout(a, 'after')
     expect(crossing.status).toBe(201)
@@ -192,9 +224,11 @@ describe.skipIf(!hasPostgres || !hasRedisServer)('a Redis outage under checkout 
     console.info(
       `checkouts: ${settled.length} (before ${before.length}, outage ${outage.length}), all 201; ` +
         `latency before p50 ${percentile(before, 50).toFixed(1)} ms p99 ${percentile(before, 99).toFixed(1)} ms; ` +
+        `setting changed during the outage: answered in ${themeChange!.ms.toFixed(0)} ms, on B ${themeCaughtUpMs.toFixed(0)} ms after Redis was back; ` +
         `during the outage p50 ${percentile(outage, 50).toFixed(1)} ms p99 ${percentile(outage, 99).toFixed(1)} ms max ${Math.max(...outage).toFixed(1)} ms`,
     )
-    // Loose on purpose (a busy 2-core machine): before this fix every request waited out the outage.
-    expect(Math.max(...outage)).toBeLessThan(2000)
+    // Relative, and loose on purpose (a busy 2-core machine shared with other test runs): before
+    // this fix a request during the outage waited for Redis to come back.
+    expect(percentile(outage, 50)).toBeLessThan(2 * percentile(before, 50) + 200)
   }, 60_000)
 })

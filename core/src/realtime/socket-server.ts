@@ -51,7 +51,9 @@ export async function createSocketServer(
     io,
     close: async () => {
       await new Promise<void>((resolve) => io.close(() => resolve()))
-      if (sub) await sub.quit().catch(() => undefined) // Redis may be away at shutdown
+      // QUIT cannot reach a Redis that is away: then drop the connection and its reconnect loop.
+      const client = sub
+      if (client) await client.quit().catch(() => client.destroy())
     },
   }
 }

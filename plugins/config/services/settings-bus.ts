@@ -56,12 +56,23 @@ export class SettingsBus {
       return
     }
     const subscriber = this.#redis.duplicate()
-    subscriber.on('error', (err: Error) =>
-      this.#logger.warn({ err }, 'settings subscriber connection error'),
-    )
+    // Once per outage, not once per reconnect attempt: the client retries every 100 ms–2 s.
+    let lostAt: number | null = null
+    subscriber.on('error', (err: Error) => {
+      if (lostAt !== null) return
+      lostAt = Date.now()
+      this.#logger.warn({ err }, 'settings subscriber lost Redis; reconciling when it is back')
+    })
     let connectedOnce = false
     subscriber.on('ready', () => {
-      if (connectedOnce) onReconnect()
+      if (connectedOnce) {
+        this.#logger.info(
+          { outageMs: lostAt === null ? undefined : Date.now() - lostAt },
+          'settings subscriber back; reconciling',
+        )
+        onReconnect()
+      }
+      lostAt = null
       connectedOnce = true
     })
     await subscriber.connect()
@@ -80,7 +91,8 @@ export class SettingsBus {
     this.#listener = undefined
     const subscriber = this.#subscriber
     this.#subscriber = null
-    if (subscriber) await subscriber.quit()
+    // QUIT cannot reach a Redis that is away: then drop the connection (and its reconnect loop).
+    if (subscriber) await subscriber.quit().catch(() => subscriber.destroy())
   }
 }
 
