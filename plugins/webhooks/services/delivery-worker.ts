@@ -46,6 +46,20 @@ const CLAIM_SQL = `
      and (d.claimed_until is null or d.claimed_until < now())
   returning d.id, d.endpoint_id, d.message_id, d.payload, d.attempts, e.url, e.secret`
 
+/** A success, as one statement: the delivery is done and the endpoint's failure clock stops. */
+const DELIVERED_SQL = `
+  with done as (
+    update webhook_deliveries
+       set status = 'delivered', attempts = attempts + 1, last_attempt_at = now(),
+           delivered_at = now(), response_status = :status, last_error = null,
+           claimed_by = null, claimed_until = null, updated_at = now()
+     where id = :id and claimed_by = :worker
+    returning endpoint_id
+  )
+  update webhook_endpoints set failing_since = null
+   where id in (select endpoint_id from done) and failing_since is not null
+  returning id`
+
 /**
  * Sends queued deliveries: one process-wide loop that wakes on `nudge()` (an event was just
  * enqueued here) or every `pollIntervalMs` (retries, and events enqueued by other processes).
@@ -191,8 +205,16 @@ export class WebhookDeliveryWorker {
     d: Claimed,
     result: AttemptResult,
   ): Promise<void> {
+    if (result.ok) {
+      await db.statement(DELIVERED_SQL, {
+        id: d.id,
+        worker: this.#workerId,
+        status: result.status,
+      })
+      return
+    }
     const delays = this.#options.retryDelaysMs
-    const giveUp = !result.ok && d.attempts + 1 > delays.length
+    const giveUp = d.attempts + 1 > delays.length
     await db.tx(async (trx) => {
       const updated = await trx('webhook_deliveries')
         .where({ id: d.id, claimed_by: this.#workerId })
@@ -200,27 +222,18 @@ export class WebhookDeliveryWorker {
           attempts: trx.raw('attempts + 1'),
           last_attempt_at: trx.fn.now(),
           response_status: result.status,
-          last_error: result.ok ? null : result.error.slice(0, 2000),
+          last_error: result.error.slice(0, 2000),
           claimed_by: null,
           claimed_until: null,
-          status: result.ok ? 'delivered' : giveUp ? 'failed' : 'pending',
-          delivered_at: result.ok ? trx.fn.now() : null,
-          ...(!result.ok &&
-            !giveUp && {
-              next_attempt_at: trx.raw(`now() + (? * interval '1 millisecond')`, [
-                delays[d.attempts] ?? 0,
-              ]),
-            }),
+          status: giveUp ? 'failed' : 'pending',
+          ...(!giveUp && {
+            next_attempt_at: trx.raw(`now() + (? * interval '1 millisecond')`, [
+              delays[d.attempts] ?? 0,
+            ]),
+          }),
           updated_at: trx.fn.now(),
         })
       if (!updated) return // the endpoint was deleted meanwhile
-      if (result.ok) {
-        await trx('webhook_endpoints')
-          .where({ id: d.endpoint_id })
-          .whereNotNull('failing_since')
-          .update({ failing_since: null })
-        return
-      }
       await trx('webhook_endpoints')
         .where({ id: d.endpoint_id })
         .whereNull('failing_since')
