@@ -8,6 +8,11 @@
  *
  * BENCH_SECONDS (default 15) and BENCH_CONNECTIONS (default 50) adjust the runs; BENCH_UNCACHED=0
  * skips the runs with the store cache switched off.
+ *
+ * BENCH_BINDING_ROUNDS=N (PostgreSQL) then measures what the signed tenant binding costs: on the
+ * uncached engine, N rounds of the list run with the policies on the unsigned setting (as before
+ * the signed binding) and N with them on `oo_current_tenant()`, alternating so that the machine's
+ * load drifts through both alike, and prints the medians.
  */
 import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -22,6 +27,11 @@ import pg from 'pg'
 import tenancy from '../plugins/tenancy/index.js'
 import media from '../plugins/media/index.js'
 import catalog from '../plugins/catalog/index.js'
+import {
+  rewritePolicies,
+  SIGNED_TENANT,
+  UNSIGNED_TENANT,
+} from '../migrations/20261204000000_core_database_boundary.js'
 
 interface RunResult {
   label: string
@@ -304,6 +314,47 @@ async function measure(engine: Engine, slugs: string[], label: string): Promise<
   ]
 }
 
+/** The list run with the policies on the unsigned setting and on the signed binding, alternating. */
+async function bindingRounds(engine: Engine, rounds: number): Promise<RunResult[]> {
+  const spec = { url: engine.url, host: HOST, seconds: SECONDS, connections: CONNECTIONS }
+  const variants = [
+    { name: 'unsigned', from: SIGNED_TENANT, to: UNSIGNED_TENANT },
+    { name: 'signed', from: UNSIGNED_TENANT, to: SIGNED_TENANT },
+  ]
+  const runs: Record<string, RunResult[]> = { unsigned: [], signed: [] }
+  for (let round = 1; round <= rounds; round++) {
+    for (const v of variants) {
+      await engine.database.asOwner((knex) => rewritePolicies(knex, v.from, v.to))
+      await runLoad({ ...spec, label: 'warm-up', paths: LIST_PATHS, seconds: 2 })
+      const run = await runLoad({
+        ...spec,
+        label: `list (no cache, ${v.name} binding) #${round}`,
+        paths: LIST_PATHS,
+      })
+      runs[v.name]!.push(run)
+      console.error(`${run.label}: ${run.rps.toFixed(0)} req/s, ${run.cpuUs?.toFixed(0)} µs/req`)
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  const summary = (name: string): RunResult => {
+    const list = runs[name]!
+    return {
+      label: `list (no cache, ${name}) median of ${rounds}`,
+      requests: median(list.map((r) => r.requests)),
+      errors: list.reduce((n, r) => n + r.errors, 0),
+      rps: median(list.map((r) => r.rps)),
+      p50: median(list.map((r) => r.p50)),
+      p99: median(list.map((r) => r.p99)),
+      cpuUs: median(list.map((r) => r.cpuUs ?? 0)),
+    }
+  }
+  const [unsigned, signed] = [summary('unsigned'), summary('signed')]
+  console.error(
+    `signed binding vs unsigned: ${(((signed.rps - unsigned.rps) / unsigned.rps) * 100).toFixed(1)} % req/s, p50 ${unsigned.p50} → ${signed.p50} ms`,
+  )
+  return [...runs.unsigned!, ...runs.signed!, unsigned, signed]
+}
+
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn'
   const baseUrl = process.env.DATABASE_URL
@@ -333,6 +384,8 @@ async function main(): Promise<void> {
       await engine.stop()
       engine = await startEngine(database?.url, join(scratch, 'media'), 0, join(scratch, 'data'))
       results.push(...(await measure(engine, slugs, '(engine, no cache)')))
+      const rounds = Number(process.env.BENCH_BINDING_ROUNDS ?? 0)
+      if (rounds && database) results.push(...(await bindingRounds(engine, rounds)))
     }
     await engine.stop()
     for (const [kind, sampleBody] of [

@@ -5,8 +5,9 @@ import type { Knex } from 'knex'
 // owner can read, a SECURITY DEFINER function that checks the engine's signature with it, and
 // every tenant policy re-created on that function. The outbox becomes a tenant table too.
 
-const OLD_TENANT = `(NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid`
-const NEW_TENANT = `( SELECT oo_current_tenant() AS oo_current_tenant)`
+// The tenant expression of the policies as PostgreSQL prints it (pg_policies), before and after.
+export const UNSIGNED_TENANT = `(NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid`
+export const SIGNED_TENANT = `( SELECT oo_current_tenant() AS oo_current_tenant)`
 
 // HMAC-SHA256 with a 64-byte key (SHA-256's block size), written with the built-in sha256()
 // (pgcrypto is not everywhere): H((K ^ opad) || H((K ^ ipad) || m)); the pads are stored
@@ -31,8 +32,11 @@ function pad(key: Buffer, byte: number): Buffer {
   return Buffer.from(key.map((b) => b ^ byte))
 }
 
-/** Every policy that reads the tenant setting, with `from` replaced by `to` in its expressions. */
-async function rewritePolicies(knex: Knex, from: string, to: string): Promise<void> {
+/**
+ * Every policy whose expressions contain `from`, with `to` in its place (bench/catalog.ts uses it
+ * too, to measure the signed binding against the unsigned one on the same data).
+ */
+export async function rewritePolicies(knex: Knex, from: string, to: string): Promise<void> {
   const { rows } = await knex.raw(
     `select schemaname, tablename, policyname, qual, with_check from pg_policies
       where position(? in coalesce(qual, '') || coalesce(with_check, '')) > 0`,
@@ -69,7 +73,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(CURRENT_TENANT_FUNCTION)
   await knex.raw('revoke all on function public.oo_current_tenant() from public')
   await knex.raw('grant execute on function public.oo_current_tenant() to oo_app')
-  await rewritePolicies(knex, OLD_TENANT, NEW_TENANT)
+  await rewritePolicies(knex, UNSIGNED_TENANT, SIGNED_TENANT)
 
   // The outbox: a tenant's events are its own. Platform events (no tenant) are platform data,
   // like the tenants table: the engine role sees them in any transaction. The dispatcher works
@@ -78,7 +82,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('alter table oo_outbox force row level security')
   await knex.raw(
     `create policy oo_outbox_tenant_isolation on oo_outbox to oo_app
-       using (tenant_id = ${NEW_TENANT}) with check (tenant_id = ${NEW_TENANT})`,
+       using (tenant_id = ${SIGNED_TENANT}) with check (tenant_id = ${SIGNED_TENANT})`,
   )
   await knex.raw(
     `create policy oo_outbox_platform_events on oo_outbox to oo_app
@@ -94,7 +98,7 @@ export async function down(knex: Knex): Promise<void> {
     await knex.raw(`drop policy oo_outbox_${name} on oo_outbox`)
   await knex.raw('alter table oo_outbox no force row level security')
   await knex.raw('alter table oo_outbox disable row level security')
-  await rewritePolicies(knex, NEW_TENANT, OLD_TENANT)
+  await rewritePolicies(knex, SIGNED_TENANT, UNSIGNED_TENANT)
   await knex.raw('drop function public.oo_current_tenant()')
   await knex.raw('drop table oo_engine_keys')
 }
