@@ -215,8 +215,6 @@ export class LocalAccounts {
       .where({ id: accountId })
       .update({
         password_hash: await hash(password, { algorithm: ARGON2ID }),
-        failed_attempts: 0,
-        locked_until: null,
         updated_at: knex.fn.now(),
       })
   }
