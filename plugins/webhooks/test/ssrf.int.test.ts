@@ -40,6 +40,17 @@ describe('webhooks: private targets refused (allowPrivateTargets off, as in prod
       expect(res.status, url).toBe(422)
       expect(res.body.error).toMatchObject({ code: 'WEBHOOKS_TARGET_PRIVATE', field: 'url' })
     }
+    // .invalid never resolves (RFC 6761): refused rather than stored unchecked.
+    const unresolvable = await t
+      .as(pizza.owner)
+      .post(`${API}/webhooks`)
+      .set('Host', pizza.host)
+      .send({ url: 'https://erp.no-such-host.invalid/hooks', events: ['orders.order.placed'] })
+    expect(unresolvable.status).toBe(422)
+    expect(unresolvable.body.error).toMatchObject({
+      code: 'WEBHOOKS_TARGET_UNRESOLVABLE',
+      field: 'url',
+    })
     // A public address is accepted (no DNS needed for a literal); changing it to loopback is not.
     const ok = await t
       .as(pizza.owner)
