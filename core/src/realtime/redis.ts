@@ -14,6 +14,7 @@ export type Redis = ReturnType<typeof createClient>
  * counted, settings heal by reconcile). Clients made with `duplicate()` inherit this.
  */
 export async function connectRedis(url: string): Promise<Redis> {
+  let booted = false
   const client = createClient({
     url,
     disableOfflineQueue: true,
@@ -21,14 +22,26 @@ export async function connectRedis(url: string): Promise<Redis> {
     pingInterval: 5000,
     socket: {
       connectTimeout: 2000,
-      reconnectStrategy: (retries) => Math.min(retries * 100, 2000),
+      // At boot a few tries (~5 s: Redis may be starting next to us), then boot fails; once
+      // running, the client retries for as long as the outage lasts.
+      reconnectStrategy: (retries, cause) =>
+        booted || retries < 10
+          ? Math.min(retries * 100, 2000)
+          : new Error(`Redis at ${redacted(url)} unreachable: ${cause.message}`),
     },
   })
   client.on('error', () => {
     // Reconnects are handled by the client; watchRedis reports the outage (log, metrics, /ready).
   })
   await client.connect()
+  booted = true
   return client
+}
+
+function redacted(url: string): string {
+  const parsed = new URL(url)
+  if (parsed.password) parsed.password = '***'
+  return parsed.toString()
 }
 
 /**
