@@ -38,29 +38,39 @@ export function parseCsv(text: string): string[][] {
   let line = 1
   let quoteLine = 1
   const s = text.replace(/^\uFEFF/, '')
+  const endField = () => {
+    row.push(field)
+    field = ''
+  }
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!
     if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') ((field += '"'), i++)
-      else if (ch === '"') quoted = false
+      if (ch === '"' && s[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (ch === '"') quoted = false
       else {
         if (ch === '\n') line++
         field += ch
       }
-    } else if (ch === '"' && field === '') ((quoted = true), (quoteLine = line))
-    else if (ch === ',') (row.push(field), (field = ''))
+    } else if (ch === '"' && field === '') {
+      quoted = true
+      quoteLine = line
+    } else if (ch === ',') endField()
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && s[i + 1] === '\n') i++
-      row.push(field)
+      endField()
       rows.push(row)
       row = []
-      field = ''
       line++
     } else field += ch
   }
   if (quoted)
     throw new CsvSyntaxError(`Unterminated quoted field from line ${quoteLine}`, quoteLine)
-  if (field !== '' || row.length) (row.push(field), rows.push(row))
+  if (field !== '' || row.length) {
+    endField()
+    rows.push(row)
+  }
   return rows.filter((r) => r.some((f) => f.trim() !== ''))
 }
 

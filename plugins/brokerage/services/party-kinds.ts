@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import {
-  BrokerageRecord,
+  type BrokerageRecord,
   Carrier,
   Contact,
   Customer,
