@@ -1,35 +1,9 @@
-import { request as httpRequest } from 'node:http'
 import { createTestApp, type TestApp } from '@oo/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import catalog from '../../plugins/catalog/index.js'
 import media from '../../plugins/media/index.js'
 import tenancy from '../../plugins/tenancy/index.js'
-
-/** A request whose body is raw bytes, as a hostile client writes them. */
-function rawRequest(
-  url: string,
-  opts: { method: string; path: string; headers: Record<string, string>; body?: Buffer },
-): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
-  return new Promise((resolve, reject) => {
-    const headers = { ...opts.headers, 'content-length': String(opts.body?.length ?? 0) }
-    const req = httpRequest(`${url}${opts.path}`, { method: opts.method, headers }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (text += c))
-      res.on('end', () => {
-        let body: unknown = text
-        try {
-          body = JSON.parse(text)
-        } catch {
-          // plain text: what the test asserts against
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
-      })
-    })
-    req.on('error', reject)
-    req.end(opts.body)
-  })
-}
+import { rawRequest } from './fixtures/raw-request.js'
 
 describe('strings PostgreSQL cannot store, and answers without a body', () => {
   let t: TestApp
