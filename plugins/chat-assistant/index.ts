@@ -32,4 +32,5 @@ export default definePlugin({
 
   routes: { admin: documentRoutes },
   events: { 'chat.action.sent': onActionSent },
+  admin: { entry: './admin/index.ts' },
 })

@@ -107,6 +107,19 @@ describe('document assistant (rules provider)', () => {
     expect((await api.get('/brokerage-purchase-orders').expect(200)).body).toHaveLength(1)
   })
 
+  it('takes the same upload as base64 JSON, as the admin panel sends it', async () => {
+    const res = await on(t, desk)
+      .post('/assistant-documents', {
+        fileName: 'from-panel.pdf',
+        pdfBase64: makePdf(CONFIRMATION).toString('base64'),
+      })
+      .expect(201)
+    expect(res.body).toMatchObject({
+      fileName: 'from-panel.pdf',
+      draft: { supplierId: p.supplier.id },
+    })
+  })
+
   it('confirms nothing while the draft misses what a purchase order needs, and names the field', async () => {
     const res = await upload(
       t,
@@ -133,6 +146,10 @@ describe('document assistant (rules provider)', () => {
     expect(broken.body.error).toMatchObject({ code: 'ASSISTANT_PDF_UNREADABLE', field: 'file' })
     const blank = await upload(t, desk, makePdf([])).expect(422)
     expect(blank.body.error.code).toBe('ASSISTANT_NO_TEXT')
+    const asJson = await on(t, desk)
+      .post('/assistant-documents', { fileName: 'x.pdf', pdfBase64: 'not base64!' })
+      .expect(400)
+    expect(asJson.body.error).toMatchObject({ code: 'OO_VALIDATION_FAILED', field: 'pdfBase64' })
     const huge = await upload(
       t,
       desk,
