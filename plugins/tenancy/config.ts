@@ -11,7 +11,11 @@ export const tenancyOptions = z.object({
   platformUrl: z.url().optional(),
   /** More host names no tenant may claim (the engine's own names behind the front door). @default [] */
   reservedHosts: z.array(z.string().min(1)).default([]),
-  /** How `POST /domains/:id/verify` fetches `<scheme>://<host>:<port>/.well-known/oo-domain-challenge/<token>`. */
+  /**
+   * How `POST /domains/:id/verify` proves a host: it fetches
+   * `<scheme>://<host>:<port>/.well-known/oo-domain-challenge/<token>`, else looks up the TXT
+   * record `_oo-domain-challenge.<host>`.
+   */
   domainChallenge: z
     .object({
       /** @default 'http' */
@@ -25,6 +29,8 @@ export const tenancyOptions = z.object({
        * Refused in production: pointed at the engine, every pending host would prove itself.
        */
       connectTo: z.string().min(1).optional(),
+      /** DNS servers (`ip` or `ip:port`) for the TXT record look-up. @default the system's */
+      dnsServers: z.array(z.string().min(1)).min(1).optional(),
     })
     .prefault({}),
 })

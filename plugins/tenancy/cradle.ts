@@ -1,4 +1,5 @@
 import type { ReservedHosts } from './services/claimable-host.js'
+import type { DnsChallenge } from './services/dns-challenge.js'
 import type { DomainChallenge } from './services/domain-challenge.js'
 import type { DomainService } from './services/domain-service.js'
 import type { MemberService } from './services/member-service.js'
@@ -18,6 +19,7 @@ declare module '@oo/core' {
     provisioningService: ProvisioningService
     reservedHosts: ReservedHosts
     domainChallenge: DomainChallenge
+    dnsChallenge: DnsChallenge
   }
   interface RequestCradle {
     tenantAdmin: TenantAdminService

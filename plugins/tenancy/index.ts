@@ -7,6 +7,7 @@ import { storeRoutes } from './routes/store.js'
 import { seedDemoTenants } from './seed.js'
 import { ReservedHosts } from './services/claimable-host.js'
 import { assertChallengeOptions, DomainChallenge } from './services/domain-challenge.js'
+import { DnsChallenge } from './services/dns-challenge.js'
 import { DomainService } from './services/domain-service.js'
 import { MemberService } from './services/member-service.js'
 import { ProjectMemberService } from './services/project-member-service.js'
@@ -41,6 +42,7 @@ export default definePlugin({
       tenancyOptions: asValue(options),
       reservedHosts: asClass(ReservedHosts).singleton(),
       domainChallenge: asClass(DomainChallenge).singleton(),
+      dnsChallenge: asClass(DnsChallenge).singleton(),
       userDirectory: asClass(UserDirectory).singleton(),
       tenantDirectory: asClass(TenantDirectory).singleton(),
       tenantResolver: aliasTo('tenantDirectory'),

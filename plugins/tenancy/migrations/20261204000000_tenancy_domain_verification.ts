@@ -27,7 +27,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
     alter table tenant_domains
       add constraint tenant_domains_verification_method_check
-        check (verification_method in ('operator', 'http', 'approval')),
+        check (verification_method in ('operator', 'http', 'dns', 'approval')),
       add constraint tenant_domains_verified_has_method
         check ((verified_at is null) = (verification_method is null))`)
   // One tenant per verified host, platform-wide; pending claims may compete until one is proven

@@ -9,6 +9,7 @@ import {
 import type { Knex } from 'knex'
 import type { CreateDomainBody } from '../routes/schemas.js'
 import type { ReservedHosts } from './claimable-host.js'
+import type { DnsChallenge } from './dns-challenge.js'
 import type { DomainChallenge } from './domain-challenge.js'
 import type { TenantDirectory } from './tenant-directory.js'
 
@@ -18,9 +19,12 @@ export interface Domain {
   isPrimary: boolean
   status: 'pending' | 'verified'
   verifiedAt: string | null
-  verificationMethod: 'operator' | 'http' | 'approval' | null
-  /** Pending domains only: serve `token` at `url` (or point the DNS here), then verify. */
-  challenge: { token: string; url: string } | null
+  verificationMethod: 'operator' | 'http' | 'dns' | 'approval' | null
+  /**
+   * Pending domains only: serve `token` at `url` (or point the host at the engine), or publish it
+   * as the TXT record `dnsRecord`, then verify.
+   */
+  challenge: { token: string; url: string; dnsRecord: string } | null
 }
 
 interface DomainRow {
@@ -58,6 +62,7 @@ export class DomainService {
   readonly #events: ScopedEventBus
   readonly #reserved: ReservedHosts
   readonly #challenge: DomainChallenge
+  readonly #dns: DnsChallenge
 
   constructor(deps: {
     db: TenantDb
@@ -65,12 +70,14 @@ export class DomainService {
     eventBus: ScopedEventBus
     reservedHosts: ReservedHosts
     domainChallenge: DomainChallenge
+    dnsChallenge: DnsChallenge
   }) {
     this.#db = deps.db
     this.#directory = deps.tenantDirectory
     this.#events = deps.eventBus
     this.#reserved = deps.reservedHosts
     this.#challenge = deps.domainChallenge
+    this.#dns = deps.dnsChallenge
   }
 
   list(
@@ -112,21 +119,23 @@ export class DomainService {
     return this.#view(row)
   }
 
-  /** The engine fetches the challenge from the host itself; the host is verified if it answers. */
+  /** The host proves itself: its web server answers the challenge, else its DNS has the TXT record. */
   async verify(id: string): Promise<Domain> {
     const domain = await this.get(id)
     if (domain.status === 'verified') return domain
     this.#reserved.claimable(domain.host, 'tenant') // reserved since it was claimed
     if (!domain.challenge) return this.unverify(id) // no token yet: issue one
-    const outcome = await this.#challenge.check(domain.host, domain.challenge.token)
-    if (!outcome.proven)
-      throw new OoError(
-        'TENANCY_DOMAIN_CHALLENGE_FAILED',
-        422,
-        `${domain.challenge.url} ${outcome.reason}: serve the token there, or point ${domain.host} at the engine`,
-        { field: 'host', details: { url: domain.challenge.url } },
-      )
-    return this.#markVerified(id, 'http')
+    const { token, url, dnsRecord } = domain.challenge
+    const http = await this.#challenge.check(domain.host, token)
+    if (http.proven) return this.#markVerified(id, 'http')
+    const dns = await this.#dns.check(domain.host, token)
+    if (dns.proven) return this.#markVerified(id, 'dns')
+    throw new OoError(
+      'TENANCY_DOMAIN_CHALLENGE_FAILED',
+      422,
+      `${url} ${http.reason}, and ${dnsRecord} ${dns.reason}: serve the token there, point ${domain.host} at the engine, or publish the TXT record`,
+      { field: 'host', details: { url, dnsRecord } },
+    )
   }
 
   /** A platform super-admin vouches for the host (the route checks who is asking). */
@@ -154,7 +163,7 @@ export class DomainService {
     return this.#view(row)
   }
 
-  async #markVerified(id: string, method: 'http' | 'approval'): Promise<Domain> {
+  async #markVerified(id: string, method: 'http' | 'dns' | 'approval'): Promise<Domain> {
     const current = await this.get(id)
     if (current.status === 'verified') return current
     this.#reserved.claimable(current.host, 'tenant')
@@ -199,7 +208,14 @@ export class DomainService {
       ...row,
       status: verifiedAt ? 'verified' : 'pending',
       verifiedAt: verifiedAt ? new Date(verifiedAt).toISOString() : null,
-      challenge: !verifiedAt && token ? { token, url: this.#challenge.url(row.host, token) } : null,
+      challenge:
+        !verifiedAt && token
+          ? {
+              token,
+              url: this.#challenge.url(row.host, token),
+              dnsRecord: this.#dns.record(row.host),
+            }
+          : null,
     }
   }
 }

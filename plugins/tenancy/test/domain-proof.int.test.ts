@@ -2,6 +2,7 @@ import { createTestApp, type TestApp } from '@oo/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import tenancy from '../index.js'
 import { startInternet } from './fixtures/challenge-server.js'
+import { startDnsServer } from './fixtures/dns-server.js'
 
 const ROOT = 'root@platform.test'
 type Shop = Awaited<ReturnType<TestApp['seedTenant']>>
@@ -9,17 +10,24 @@ type Shop = Awaited<ReturnType<TestApp['seedTenant']>>
 describe('domains are proven, not declared', () => {
   let t: TestApp
   let internet: Awaited<ReturnType<typeof startInternet>>
+  let dns: Awaited<ReturnType<typeof startDnsServer>>
   let pizza: Shop
   let burger: Shop
 
   beforeAll(async () => {
     internet = await startInternet()
+    dns = await startDnsServer()
     t = await createTestApp({
       plugins: [
         tenancy({
           superAdmins: [ROOT],
           platformUrl: 'https://platform.test',
-          domainChallenge: { port: internet.port, connectTo: '127.0.0.1', timeoutMs: 2000 },
+          domainChallenge: {
+            port: internet.port,
+            connectTo: '127.0.0.1',
+            timeoutMs: 2000,
+            dnsServers: [dns.address],
+          },
         }),
       ],
     })
@@ -29,6 +37,7 @@ describe('domains are proven, not declared', () => {
   afterAll(async () => {
     await t?.close()
     await internet?.close()
+    await dns?.close()
   })
 
   const claim = (shop: Shop, host: string) =>
@@ -44,6 +53,7 @@ describe('domains are proven, not declared', () => {
       verificationMethod: null,
       challenge: {
         token: expect.stringMatching(/^[\w-]{32}$/),
+        dnsRecord: '_oo-domain-challenge.evil.example',
         url: expect.stringMatching(
           /^http:\/\/evil\.example:\d+\/\.well-known\/oo-domain-challenge\/[\w-]{32}$/,
         ),
@@ -156,6 +166,24 @@ describe('domains are proven, not declared', () => {
     expect((await storeTenant('www.pizza-napoli.example').expect(200)).body.domains).toContain(
       'www.pizza-napoli.example',
     )
+  })
+
+  it('verifies by a DNS TXT record when the web server cannot answer', async () => {
+    const created = (await claim(pizza, 'menu.pizza-napoli.example').expect(201)).body
+    const verify = () =>
+      t.as(pizza.owner).post(`/api/v1/admin/domains/${created.id}/verify`).set('Host', pizza.host)
+    dns.txt('_oo-domain-challenge.menu.pizza-napoli.example', 'someone else’s token')
+    const failed = await verify().expect(422)
+    expect(failed.body.error.message).toContain('has no TXT record with the token')
+    expect(failed.body.error.details.dnsRecord).toBe(
+      '_oo-domain-challenge.menu.pizza-napoli.example',
+    )
+    dns.txt('_oo-domain-challenge.menu.pizza-napoli.example', created.challenge.token)
+    expect((await verify().expect(200)).body).toMatchObject({
+      status: 'verified',
+      verificationMethod: 'dns',
+    })
+    expect((await storeTenant('menu.pizza-napoli.example').expect(200)).body.slug).toBe('pizza')
   })
 
   it('answers its own challenge for a pending host whose DNS already points at the engine', async () => {
