@@ -1,4 +1,4 @@
-import { type TestApp } from '@oo/core/testing'
+import { hasPostgres, type TestApp } from '@oo/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bootOrders, checkout, seedShop, type Shop } from './helpers.js'
 
@@ -37,6 +37,29 @@ describe('order numbers per shop, and the checkout answer as the customer sees i
     const numbers = answers.map((r) => r.body.order.number as number).sort((a, b) => a - b)
     expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => before + 1 + i))
   })
+
+  it.skipIf(!hasPostgres)(
+    "takes the number inside the checkout's statement: still BEGIN, one statement, COMMIT",
+    async () => {
+      const byTx = new Map<string, string[]>()
+      const record = (q: { sql: string; __knexTxId?: string }) => {
+        if (q.__knexTxId) byTx.set(q.__knexTxId, [...(byTx.get(q.__knexTxId) ?? []), q.sql])
+      }
+      const app = t.engine.database.app
+      app.on('query', record)
+      try {
+        await order(pizza, 'margherita')
+      } finally {
+        app.off('query', record)
+      }
+      const checkoutTx = [...byTx.values()].find((sqls) =>
+        sqls.some((sql) => sql.includes('insert into order_numbers')),
+      )
+      expect(checkoutTx).toHaveLength(3)
+      expect(checkoutTx![0]).toBe('BEGIN;')
+      expect(checkoutTx![2]).toBe('COMMIT;')
+    },
+  )
 
   it('answers a checkout with the same public shape as the order page', async () => {
     const placed = await order(pizza, 'margherita')
