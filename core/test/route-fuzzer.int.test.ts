@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import type { Knex } from 'knex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import adminPanel from '../../plugins/admin-panel/index.js'
+import brokerage from '../../plugins/brokerage/index.js'
 import catalog from '../../plugins/catalog/index.js'
 import chatAssistant from '../../plugins/chat-assistant/index.js'
 import chat from '../../plugins/chat/index.js'
@@ -446,6 +447,7 @@ describe('route fuzzer', () => {
         orders(),
         kds(),
         webhooks(),
+        brokerage(),
         storefront({ autoBuild: false }),
         adminPanel({ autoBuild: false }),
       ],
