@@ -23,8 +23,9 @@ export interface ResolvedConfig {
   }
   /**
    * `appUrl` is the engine pool's login: given, or DATABASE_URL with the user `oo_app` and
-   * `appPassword` (DATABASE_APP_PASSWORD, else derived from the secret key), which `oo migrate`
-   * and auto-migrate then give the role. `appPassword` is unset when `appUrl` was given.
+   * `appPassword` (DATABASE_APP_PASSWORD or OO_APP_DB_PASSWORD, else derived from the secret
+   * key). `oo migrate` and auto-migrate give the role `appPassword` when it is set (with a given
+   * `appUrl`, only a password that was given).
    */
   database: {
     url?: string
@@ -63,12 +64,14 @@ export function resolveConfig(
     }))
   const url = config.database?.url
   const givenAppUrl = config.database?.appUrl
+  // With DATABASE_APP_URL, a given password is still provisioned (deploy/docker-compose.yml
+  // puts the same OO_APP_DB_PASSWORD, the older name, in both).
+  const givenPassword =
+    config.database?.appPassword ??
+    process.env.DATABASE_APP_PASSWORD ??
+    process.env.OO_APP_DB_PASSWORD
   const appPassword =
-    url && !givenAppUrl
-      ? (config.database?.appPassword ??
-        process.env.DATABASE_APP_PASSWORD ??
-        derivedAppPassword(secretKey()))
-      : undefined
+    url && !givenAppUrl ? (givenPassword ?? derivedAppPassword(secretKey())) : url && givenPassword
   const trustProxy = config.http?.trustProxy ?? false
   const drainMs = config.http?.drainMs ?? 5000
   return {
