@@ -27,18 +27,21 @@ export class Denylist {
 
   async add(jti: string, expiresAt: Date): Promise<void> {
     const until = Math.max(expiresAt.getTime(), Date.now() + 1000)
-    if (this.#redis) {
-      await this.#redis.set(this.#prefix + jti, '1', { expiration: { type: 'PXAT', value: until } })
-      return
-    }
+    // Kept in this process too: it still holds here should Redis be away when a token is checked.
     this.#sweep()
     this.#memory.set(jti, until)
+    await this.#redis?.set(this.#prefix + jti, '1', { expiration: { type: 'PXAT', value: until } })
   }
 
+  /**
+   * While Redis is away only this process's own revocations are known: a token revoked through
+   * another process passes here until Redis is back (a checkout or order page must not fail).
+   */
   async has(jti: string): Promise<boolean> {
-    if (this.#redis) return (await this.#redis.exists(this.#prefix + jti)) === 1
     const until = this.#memory.get(jti)
-    return until !== undefined && until > Date.now()
+    if (until !== undefined && until > Date.now()) return true
+    if (!this.#redis?.isReady) return false
+    return (await this.#redis.exists(this.#prefix + jti).catch(() => 0)) === 1
   }
 
   /** Tokens of this identity issued up to now (to the second) are refused from now on. */
