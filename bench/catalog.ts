@@ -12,11 +12,12 @@
  * BENCH_BINDING_ROUNDS=N (PostgreSQL) then measures what the signed tenant binding costs: on the
  * uncached engine, N rounds of the list run with the policies on the unsigned setting (as before
  * the signed binding) and N with them on `oo_current_tenant()`, alternating so that the machine's
- * load drifts through both alike, and prints the medians.
+ * load drifts through both alike, and prints the medians, with the CPU time PostgreSQL's engine
+ * backends spent per request (from /proc: unlike req/s, it hardly moves with the machine's load).
  */
 import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, request, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
@@ -37,6 +38,8 @@ interface RunResult {
   label: string
   /** Server-side CPU time per request (this process: the engine or the bare server), µs. */
   cpuUs?: number
+  /** CPU time of the engine's PostgreSQL backends per request, µs (binding rounds only). */
+  dbCpuUs?: number
   requests: number
   errors: number
   rps: number
@@ -314,6 +317,35 @@ async function measure(engine: Engine, slugs: string[], label: string): Promise<
   ]
 }
 
+/** CPU time (µs) used so far by each PostgreSQL backend of the engine pool (same machine only). */
+async function backendCpu(engine: Engine): Promise<Map<number, number>> {
+  const { rows } = await engine.database.asOwner((knex) =>
+    knex.raw(
+      `select pid from pg_stat_activity where datname = current_database() and usename = 'oo_app'`,
+    ),
+  )
+  const cpu = new Map<number, number>()
+  for (const { pid } of rows as { pid: number }[]) {
+    try {
+      // Fields 14 and 15 (utime, stime) in clock ticks, after the ")" that ends the command name.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100)
+    } catch {
+      // not on this machine, or gone
+    }
+  }
+  return cpu
+}
+
+async function dbCpuPerRequest(engine: Engine, run: () => Promise<RunResult>): Promise<RunResult> {
+  const before = await backendCpu(engine)
+  const result = await run()
+  const after = await backendCpu(engine)
+  let used = 0
+  for (const [pid, us] of after) used += us - (before.get(pid) ?? 0)
+  return { ...result, dbCpuUs: result.requests ? used / result.requests : 0 }
+}
+
 /** The list run with the policies on the unsigned setting and on the signed binding, alternating. */
 async function bindingRounds(engine: Engine, rounds: number): Promise<RunResult[]> {
   const spec = { url: engine.url, host: HOST, seconds: SECONDS, connections: CONNECTIONS }
@@ -326,16 +358,24 @@ async function bindingRounds(engine: Engine, rounds: number): Promise<RunResult[
     for (const v of variants) {
       await engine.database.asOwner((knex) => rewritePolicies(knex, v.from, v.to))
       await runLoad({ ...spec, label: 'warm-up', paths: LIST_PATHS, seconds: 2 })
-      const run = await runLoad({
-        ...spec,
-        label: `list (no cache, ${v.name} binding) #${round}`,
-        paths: LIST_PATHS,
-      })
+      const run = await dbCpuPerRequest(engine, () =>
+        runLoad({
+          ...spec,
+          label: `list (no cache, ${v.name} binding) #${round}`,
+          paths: LIST_PATHS,
+        }),
+      )
       runs[v.name]!.push(run)
-      console.error(`${run.label}: ${run.rps.toFixed(0)} req/s, ${run.cpuUs?.toFixed(0)} µs/req`)
+      console.error(
+        `${run.label}: ${run.rps.toFixed(0)} req/s, engine ${run.cpuUs?.toFixed(0)} µs/req, PostgreSQL ${run.dbCpuUs?.toFixed(0)} µs/req`,
+      )
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b)
+    const mid = sorted.length / 2
+    return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!
+  }
   const summary = (name: string): RunResult => {
     const list = runs[name]!
     return {
@@ -346,11 +386,12 @@ async function bindingRounds(engine: Engine, rounds: number): Promise<RunResult[
       p50: median(list.map((r) => r.p50)),
       p99: median(list.map((r) => r.p99)),
       cpuUs: median(list.map((r) => r.cpuUs ?? 0)),
+      dbCpuUs: median(list.map((r) => r.dbCpuUs ?? 0)),
     }
   }
   const [unsigned, signed] = [summary('unsigned'), summary('signed')]
   console.error(
-    `signed binding vs unsigned: ${(((signed.rps - unsigned.rps) / unsigned.rps) * 100).toFixed(1)} % req/s, p50 ${unsigned.p50} → ${signed.p50} ms`,
+    `signed binding vs unsigned (medians): ${(((signed.rps - unsigned.rps) / unsigned.rps) * 100).toFixed(1)} % req/s, p50 ${unsigned.p50} → ${signed.p50} ms, PostgreSQL ${unsigned.dbCpuUs!.toFixed(0)} → ${signed.dbCpuUs!.toFixed(0)} µs/req, engine ${unsigned.cpuUs!.toFixed(0)} → ${signed.cpuUs!.toFixed(0)} µs/req`,
   )
   return [...runs.unsigned!, ...runs.signed!, unsigned, signed]
 }
