@@ -24,6 +24,7 @@ const USAGE = `oo — OmniOrder engine
   oo seed --demo                         create the demo tenants and their data (idempotent)
   oo tenant create <slug> --domain <host> [--name N] [--owner EMAIL] [--theme T]
   oo demo reset [--yes]                  wipe all tenant data (keeps platform users), re-seed the demo
+  oo plugin create <name> [--dir D]      scaffold a working plugin in plugins/<name> (or D)
 
 Environment: DATABASE_URL (else embedded PGlite in OO_DATA_DIR, default .oo), REDIS_URL, PORT,
   OO_SECRET_KEY (required in production), DATABASE_APP_URL or DATABASE_APP_PASSWORD (oo_app's login).`
@@ -147,6 +148,23 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     } finally {
       await engine.stop()
     }
+  },
+
+  async plugin(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { dir: { type: 'string' } },
+    })
+    const [verb, name] = positionals
+    if (verb !== 'create' || !name) throw new Error('Usage: oo plugin create <name> [--dir D]')
+    const { pluginNames, scaffoldPlugin } = await import('./plugin-scaffold.js')
+    const dir = resolve(values.dir ?? `plugins/${name}`)
+    for (const file of await scaffoldPlugin(name, dir)) process.stdout.write(`created ${file}\n`)
+    const { camel } = pluginNames(name)
+    process.stdout.write(
+      `List it in oo.config.ts: import ${camel} from './plugins/${name}/index.js' and ${camel}() in plugins\n`,
+    )
   },
 
   async demo(args) {
