@@ -162,6 +162,12 @@ export class WebhookDeliveryWorker {
           leaseMs: this.#options.timeoutMs + LEASE_MARGIN_MS,
         })
         if (!claimed.length) return
+        // stop() came while the claim was on its way: hand the rows back unsent.
+        if (this.#stopped)
+          return void (await this.#release(
+            db,
+            claimed.map((d) => d.id),
+          ))
         total += claimed.length
         await Promise.all(claimed.map((d) => this.#attempt(db, scope.cradle.eventBus, d)))
       }
@@ -186,16 +192,18 @@ export class WebhookDeliveryWorker {
       clearTimeout(timer)
       this.#inFlight.delete(controller)
     }
-    if (this.#stopped && !result.ok && controller.signal.aborted) {
-      await db.statement(
-        `update webhook_deliveries set claimed_by = null, claimed_until = null
-          where id = :id and claimed_by = :worker`,
-        { id: d.id, worker: this.#workerId },
-      )
-      return
-    }
+    if (this.#stopped && !result.ok && controller.signal.aborted) return this.#release(db, [d.id])
     this.attempts++
     await this.#record(db, events, d, result)
+  }
+
+  /** Claims given back without counting an attempt: the next claim (any process) sends them. */
+  async #release(db: TenantDb, ids: string[]): Promise<void> {
+    await db.statement(
+      `update webhook_deliveries set claimed_by = null, claimed_until = null
+        where id = any(cast(:ids as uuid[])) and claimed_by = :worker`,
+      { ids: `{${ids.join(',')}}`, worker: this.#workerId },
+    )
   }
 
   /** Writes an attempt's outcome; repeated failure gives the delivery up, then the endpoint. */
