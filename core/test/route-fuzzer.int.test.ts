@@ -2,7 +2,8 @@
 // core routes), as the shop's owner and as nobody, with hostile paths, queries and bodies.
 // It asserts what issue #12 asks of every input: never a 5xx, the process stays up, and a 4xx
 // writes nothing (a checksum of every table, as the owner, before and after).
-// Bounded: a fixed seed and OO_FUZZ_RUNS cases per route and principal (default 4).
+// Bounded: a fixed seed, and about OO_FUZZ_REQUESTS requests in all (default 700) spread over the
+// routes, at least 2 cases per route and principal (or exactly OO_FUZZ_RUNS when set).
 import { createTestApp, type TestApp } from '@oo/core/testing'
 import fc from 'fast-check'
 import type { Knex } from 'knex'
@@ -24,7 +25,10 @@ import webhooks from '../../plugins/webhooks/index.js'
 import { rawRequest, type RawAnswer } from './fixtures/raw-request.js'
 
 const SEED = 20_261_204
-const RUNS = Number(process.env.OO_FUZZ_RUNS ?? 4)
+const REQUESTS = Number(process.env.OO_FUZZ_REQUESTS ?? 700)
+/** Cases per route and principal: the budget shared out, so new routes do not slow CI down. */
+const runsFor = (routes: number) =>
+  Number(process.env.OO_FUZZ_RUNS ?? Math.max(2, Math.floor(REQUESTS / (routes * 2))))
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 const MEGABYTE = 'x'.repeat(1024 * 1024)
 const unlimited = { limit: 10_000_000, windowSeconds: 60 }
@@ -494,13 +498,14 @@ describe('route fuzzer', () => {
     expect(routes.length).toBeGreaterThan(40)
     expect(routes.some((r) => r.path.startsWith('/api/v1/admin/'))).toBe(true)
     expect(routes.some((r) => r.path.startsWith('/api/v1/store/'))).toBe(true)
+    const runs = runsFor(routes.length)
     const failures: string[] = []
     let requests = 0
     let lastChecksum: Map<string, string> | undefined
     const started = performance.now()
     for (const [index, route] of routes.entries()) {
       for (const principal of ['owner', 'anonymous'] as const) {
-        const cases = fc.sample(caseArb(route, ids), { seed: SEED + index, numRuns: RUNS })
+        const cases = fc.sample(caseArb(route, ids), { seed: SEED + index, numRuns: runs })
         for (const c of cases) {
           const headers: Record<string, string> = { host: shop.host, ...c.headers }
           if (principal === 'owner') headers.authorization = `Bearer ${ownerToken}`
@@ -536,7 +541,7 @@ describe('route fuzzer', () => {
     }
     const seconds = (performance.now() - started) / 1000
     console.info(
-      `route fuzzer: ${routes.length} routes, ${requests} requests in ${seconds.toFixed(1)} s`,
+      `route fuzzer: ${routes.length} routes × ${runs} cases × 2 principals, ${requests} requests in ${seconds.toFixed(1)} s`,
     )
     expect(failures).toEqual([])
   }, 300_000)
