@@ -214,6 +214,8 @@ describe('brokerage: tenants and roles', () => {
     const auditor = on(t, a, a.readonly)
     await auditor.get('/brokerage-suppliers').expect(200)
     await auditor.get('/brokerage-dashboard').expect(200)
+    const summary = await auditor.get('/brokerage-dashboard/summary').expect(200)
+    expect(summary.body).toMatchObject({ id: 'summary', openPurchaseOrders: { total: 1 } })
     const refused = await auditor.post('/brokerage-suppliers', { name: 'Nope' }).expect(403)
     expect(refused.body.error).toMatchObject({
       code: 'OO_FORBIDDEN',
