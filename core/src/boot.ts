@@ -68,6 +68,8 @@ export interface BootOptions {
 }
 
 const PLUGIN_TIMEOUT_MS = 10_000
+/** What a stop spends delivering outbox rows before it hands the rest to another process. */
+const OUTBOX_STOP_BUDGET_MS = 3000
 
 /** validate → sort → connect → migrate/check → register → mount → start. Fails fast with OO_* codes. */
 export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Engine> {
@@ -96,7 +98,10 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
     const loaded = registerPlugins(order, sortedOptions, root, logger)
     const session = await database.ready(config)
     if (session.privileged)
-      logger.warn({ user: session.user }, 'the engine pool can leave oo_app (refused in production)')
+      logger.warn(
+        { user: session.user },
+        'the engine pool can leave oo_app (refused in production)',
+      )
 
     const metrics = new Metrics({
       outboxLag: () => root.cradle.outbox.lagSeconds(),
@@ -171,6 +176,13 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
         stopping ??= (async () => {
           root.cradle.healthChecks.startDraining()
           http.startDraining()
+          // Behind a proxy (nginx, an ingress) new connections are refused from the first moment:
+          // the proxy sends them to another engine (safe for any request: nothing was sent) and
+          // takes this one out after max_fails, while the connections it holds finish their
+          // requests. Closing the listener later, with a connection per request arriving, would
+          // reset the ones waiting in its accept queue. Exposed directly (or behind a k8s Service,
+          // whose endpoints follow readiness with a lag) the engine listens through the drain.
+          if (config.http.trustProxy && stopOpts.drainMs) http.stopListening()
           if (stopOpts.drainMs) await new Promise((r) => setTimeout(r, stopOpts.drainMs))
           // No new connections; idle keep-alive ones are cut at once, and a connection with a
           // request in the handler closes after its answer (which says `Connection: close`).
@@ -182,7 +194,10 @@ export async function boot(input: OoConfig, opts: BootOptions = {}): Promise<Eng
           await httpClosed
           // Events committed by the last requests reach their handlers while every plugin (and
           // the clients it uses) still runs; a handler's timer set now is cleared by its stop().
-          await root.cradle.outbox.stop({ drain: stopOpts.drainOutbox ?? true })
+          await root.cradle.outbox.stop({
+            drain: stopOpts.drainOutbox ?? true,
+            withinMs: OUTBOX_STOP_BUDGET_MS,
+          })
           await stopPlugins(started, opts.pluginTimeoutMs ?? PLUGIN_TIMEOUT_MS, logger)
           await root.dispose()
           for (const fn of cleanup) await fn()

@@ -4,7 +4,7 @@ import {
   type Server as HttpServer,
   type ServerResponse,
 } from 'node:http'
-import type { Socket } from 'node:net'
+import { Server, type Socket } from 'node:net'
 import type { Engine } from './boot.js'
 import type { ResolvedConfig } from './boot-config.js'
 import type { Logger } from './logger.js'
@@ -21,6 +21,11 @@ export interface EngineHttpServer {
    * (or nginx) never sends another request on a connection this process is about to close.
    */
   startDraining(): void
+  /**
+   * Closes the listener only: open connections stay, idle ones too (Node's `close()` would cut
+   * those at once, racing a proxy that is just sending a request on one).
+   */
+  stopListening(): void
   /** Cuts every connection without a request in the handler; the others close after their answer. */
   closeIdle(): void
 }
@@ -67,6 +72,9 @@ export function createHttpServer(
     startDraining() {
       draining = true
       for (const res of busy.values()) if (!res.headersSent) res.setHeader('connection', 'close')
+    },
+    stopListening() {
+      if (server.listening) Server.prototype.close.call(server)
     },
     closeIdle() {
       for (const socket of connections)

@@ -64,6 +64,8 @@ export class OutboxDispatcher {
   #polling?: Promise<void>
   #stopped = true
   #abandon = false
+  #outOfTime = false
+  readonly #handedBack: string[] = []
   #pollIntervalMs = 1000
   #leaseSeconds = 5
   #retainSeconds = 86_400
@@ -133,15 +135,46 @@ export class OutboxDispatcher {
    * Without it, rows still queued here stay leased and another process takes them when the
    * lease runs out (what a crash would leave behind).
    */
-  async stop(opts: { drain: boolean } = { drain: true }): Promise<void> {
+  async stop(opts: { drain: boolean; withinMs?: number } = { drain: true }): Promise<void> {
     this.#stopped = true
     this.#abandon = !opts.drain
     clearTimeout(this.#timer)
-    while (this.#polling) await this.#polling
-    if (opts.drain && this.#database) await this.drain()
-    await this.#settle()
+    // A busy tenant's queue can hold thousands of rows: past the budget, the deliveries in
+    // flight finish and the rest is handed back for another process to claim at once.
+    const budget =
+      opts.withinMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            this.#outOfTime = true
+            this.#abandon = true
+          }, opts.withinMs)
+    try {
+      while (this.#polling) await this.#polling
+      if (opts.drain && this.#database) await this.drain()
+      await this.#settle()
+    } finally {
+      clearTimeout(budget)
+    }
     clearInterval(this.#renewTimer)
     await this.#renewing
+    await this.#handBack()
+  }
+
+  /** Ends this process's lease on the rows a stop left undelivered: the next poll elsewhere takes them. */
+  async #handBack(): Promise<void> {
+    const ids = this.#handedBack.splice(0)
+    if (!ids.length || !this.#database) return
+    try {
+      await this.#database!.ownerQuery(
+        `update oo_outbox set claimed_by = null, claimed_until = null
+          where id = any(?::bigint[]) and claimed_by = ? and dispatched_at is null`,
+        [`{${ids.join(',')}}`, this.#workerId],
+      )
+      this.#logger?.warn({ rows: ids.length }, 'outbox rows handed back at stop, undelivered')
+    } catch (err) {
+      // Their leases lapse instead: delivered elsewhere a few seconds later.
+      this.#logger?.error({ err, rows: ids.length }, 'could not hand back outbox rows')
+    }
   }
 
   /** Waits for the deliveries in flight and the marks they left. */
@@ -221,13 +254,13 @@ export class OutboxDispatcher {
     if (!db) return 0
     let purged = 0
     for (;;) {
-      const result = (await db.ownerQuery(
+      const result = await db.ownerQuery(
         `delete from oo_outbox where id in (
            select id from oo_outbox
             where dispatched_at is not null and dispatched_at < now() - (? * interval '1 second')
             order by dispatched_at limit ${PURGE_BATCH} for update skip locked)`,
         [this.#retainSeconds],
-      ))
+      )
       const deleted = Number(result.rowCount ?? result.affectedRows) || 0
       purged += deleted
       if (deleted < PURGE_BATCH) return purged
@@ -236,6 +269,7 @@ export class OutboxDispatcher {
 
   async #claimLoop(): Promise<void> {
     for (;;) {
+      if (this.#abandon) return
       const rows = await this.#claim()
       await this.#enqueue(rows)
       if (rows.length < BATCH) return
@@ -268,7 +302,10 @@ export class OutboxDispatcher {
         queue.shift()!.done()
       }
     } finally {
-      for (const { done } of queue.splice(0)) done()
+      for (const { row, done } of queue.splice(0)) {
+        if (this.#outOfTime) this.#handedBack.push(row.id)
+        done()
+      }
       this.#queues.delete(tenantId)
       this.#runners.delete(tenantId)
       this.#flushMarksSoon()

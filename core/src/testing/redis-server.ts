@@ -49,7 +49,8 @@ export async function startRedisServer(): Promise<RedisServer> {
   return { port, url: `redis://127.0.0.1:${port}`, kill, restart: start, stop: kill }
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now (loopback). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
@@ -60,7 +61,7 @@ function freePort(): Promise<number> {
   })
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
@@ -69,7 +70,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
       socket.once('error', () => resolve(false))
     })
     if (open) return
-    if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${port}`)
+    if (Date.now() > deadline) throw new Error(`nothing listened on ${port} within ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 20))
   }
 }
