@@ -9,6 +9,9 @@ export interface RateRule {
 // Loopback Redis answers in well under a millisecond; a Redis that takes longer than this is
 // treated as away for this hit rather than holding up the request.
 const REDIS_ANSWER_MS = 250
+// Back on Redis only after it has answered for this long: one lucky answer (a reply to a command
+// sent before the outage, or between two slow ones) must not flip the state back and forth.
+const RECOVER_AFTER_MS = 2000
 
 /**
  * Fixed-window counters: Redis when configured (every process counts together), else memory.
@@ -18,7 +21,7 @@ const REDIS_ANSWER_MS = 250
  * is counted in this process's memory at once, so an outage costs no request its latency and
  * answers no request 500. The same limits then hold per process, not per cluster. One warning
  * per outage, `oo_rate_limit_degraded` is 1 meanwhile and `oo_rate_limit_memory_hits_total`
- * counts the hits; the first hit Redis answers again switches back (logged).
+ * counts the hits; back on Redis (logged) once it has answered for 2 s.
  */
 export class RateLimiter {
   readonly #redis: Redis | null
@@ -28,6 +31,7 @@ export class RateLimiter {
   readonly #degradedGauge: Gauge
   readonly #memoryHits: Counter
   #degradedSince: number | null = null
+  #answeringSince: number | null = null
 
   constructor({
     redis,
@@ -79,9 +83,10 @@ export class RateLimiter {
     if (!redis.isReady) {
       this.#degrade('not connected')
     } else {
+      const sentAt = Date.now()
       try {
         const counted = await this.#countInRedis(redis, key, windowMs)
-        this.#recover()
+        this.#answered(sentAt)
         return counted
       } catch (err) {
         this.#degrade(err)
@@ -132,6 +137,7 @@ export class RateLimiter {
   }
 
   #degrade(cause: unknown): void {
+    this.#answeringSince = null
     if (this.#degradedSince !== null) return
     this.#degradedSince = Date.now()
     this.#degradedGauge.set(1)
@@ -141,10 +147,14 @@ export class RateLimiter {
     )
   }
 
-  #recover(): void {
-    if (this.#degradedSince === null) return
-    const degradedMs = Date.now() - this.#degradedSince
+  #answered(sentAt: number): void {
+    if (this.#degradedSince === null || sentAt < this.#degradedSince) return
+    const now = Date.now()
+    this.#answeringSince ??= now
+    if (now - this.#answeringSince < RECOVER_AFTER_MS) return
+    const degradedMs = now - this.#degradedSince
     this.#degradedSince = null
+    this.#answeringSince = null
     this.#degradedGauge.set(0)
     this.#memory.clear()
     this.#logger.info({ degradedMs }, 'rate limits count in Redis again')
