@@ -11,7 +11,7 @@
  *
  * BENCH_BINDING_ROUNDS=N (PostgreSQL) then measures what the signed tenant binding costs: on the
  * uncached engine, N rounds of the list run with the policies on the unsigned setting (as before
- * the signed binding) and N with them on `oo_current_tenant()`, alternating so that the machine's
+ * the signed binding) and N with them on the signed binding (`oo_bound_tenant`), alternating so that the machine's
  * load drifts through both alike, and prints the medians, with the CPU time PostgreSQL's engine
  * backends spent per request (from /proc: unlike req/s, it hardly moves with the machine's load).
  */
@@ -30,9 +30,12 @@ import media from '../plugins/media/index.js'
 import catalog from '../plugins/catalog/index.js'
 import {
   rewritePolicies,
-  SIGNED_TENANT,
   UNSIGNED_TENANT,
 } from '../migrations/20261204000000_core_database_boundary.js'
+import {
+  VIEW_TENANT,
+  VIEW_TENANT_SQL,
+} from '../migrations/20261204000200_core_tenant_binding_view.js'
 
 interface RunResult {
   label: string
@@ -350,8 +353,8 @@ async function dbCpuPerRequest(engine: Engine, run: () => Promise<RunResult>): P
 async function bindingRounds(engine: Engine, rounds: number): Promise<RunResult[]> {
   const spec = { url: engine.url, host: HOST, seconds: SECONDS, connections: CONNECTIONS }
   const variants = [
-    { name: 'unsigned', from: SIGNED_TENANT, to: UNSIGNED_TENANT },
-    { name: 'signed', from: UNSIGNED_TENANT, to: SIGNED_TENANT },
+    { name: 'unsigned', from: VIEW_TENANT, to: UNSIGNED_TENANT },
+    { name: 'signed', from: UNSIGNED_TENANT, to: VIEW_TENANT_SQL },
   ]
   const runs: Record<string, RunResult[]> = { unsigned: [], signed: [] }
   for (let round = 1; round <= rounds; round++) {

@@ -46,13 +46,18 @@ function pad(key: Buffer, byte: number): Buffer {
  * Every policy whose expressions contain `from`, with `to` in its place (bench/catalog.ts uses it
  * too, to measure the signed binding against the unsigned one on the same data).
  */
-export async function rewritePolicies(knex: Knex, from: string, to: string): Promise<void> {
+export async function rewritePolicies(
+  knex: Knex,
+  from: string | RegExp,
+  to: string,
+): Promise<void> {
   const { rows } = await knex.raw(
-    `select schemaname, tablename, policyname, qual, with_check from pg_policies
-      where position(? in coalesce(qual, '') || coalesce(with_check, '')) > 0`,
-    [from],
+    `select schemaname, tablename, policyname, qual, with_check from pg_policies`,
   )
+  const has = (text: string | null | undefined) =>
+    !!text && (typeof from === 'string' ? text.includes(from) : new RegExp(from.source).test(text))
   for (const p of rows as Record<string, string | null>[]) {
+    if (!has(p.qual) && !has(p.with_check)) continue
     const using = p.qual ? ` using (${p.qual.replaceAll(from, to)})` : ''
     const check = p.with_check ? ` with check (${p.with_check.replaceAll(from, to)})` : ''
     await knex.raw(`alter policy ?? on ??.??${using}${check}`, [

@@ -79,10 +79,12 @@ describe('the database boundary, as oo_app', () => {
     expect(seen).toEqual([])
   })
 
-  it('cannot read the tenant key', async () => {
+  it('cannot read the tenant key, not even through the view that checks the binding', async () => {
     await expect(asAppRole((trx) => trx.raw('select * from oo_engine_keys'))).rejects.toThrow(
       /permission denied/,
     )
+    const { rows } = await asAppRole((trx) => trx.raw('select * from oo_bound_tenant'))
+    expect(rows).toEqual([{ tenant: null }])
   })
 
   it('sees only the bound tenant’s outbox rows, and no tenant’s without a binding', async () => {
@@ -131,8 +133,10 @@ describe('the database boundary, as oo_app', () => {
       expect.arrayContaining(['members', 'oo_outbox', 'projects', 'tenant_domains']),
     )
     for (const p of isolation) {
-      expect(p.qual, p.tablename).toContain('oo_current_tenant()')
-      expect(p.with_check, p.tablename).toContain('oo_current_tenant()')
+      expect(p.qual, p.tablename).toMatch(/SELECT oo_bound_tenant\.tenant\s+FROM oo_bound_tenant/)
+      expect(p.with_check, p.tablename).toMatch(
+        /SELECT oo_bound_tenant\.tenant\s+FROM oo_bound_tenant/,
+      )
     }
     expect(policies.filter((p) => `${p.qual} ${p.with_check}`.includes('app.tenant_id'))).toEqual(
       [],

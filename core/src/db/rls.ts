@@ -3,10 +3,11 @@ import { APP_ROLE } from './app-login.js'
 
 /**
  * SQL for "the tenant bound to this transaction": NULL unless `app.tenant_id` carries the
- * engine's signature (`oo_current_tenant()`, see tenant-key.ts). As an uncorrelated subquery it
- * runs once per statement (an InitPlan), not once per row.
+ * engine's signature, checked by the owner's view `oo_bound_tenant` (see tenant-key.ts and
+ * migrations/20261204000200_core_tenant_binding_view.ts). As an uncorrelated subquery it runs
+ * once per statement and policy (an InitPlan), not once per row.
  */
-export const CURRENT_TENANT_SQL = `(select oo_current_tenant())`
+export const CURRENT_TENANT_SQL = `(select tenant from public.oo_bound_tenant)`
 
 /**
  * Protects a tenant table: ENABLE + FORCE row-level security, a policy confining the engine

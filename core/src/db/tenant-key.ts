@@ -6,10 +6,10 @@ import { deriveKey } from './secret-key.js'
 
 /**
  * The tenant binding, signed. A transaction is bound to a tenant by two settings: `app.tenant_id`
- * and `app.tenant_sig` = HMAC-SHA256(tenant key, "<tenant id>:<backend pid>"). The policies call
- * `oo_current_tenant()`, a SECURITY DEFINER function owned by the migration owner that checks
- * the signature with the key in `oo_engine_keys` (which `oo_app` cannot read) and returns the
- * tenant, or NULL. So SQL running as `oo_app` cannot choose its tenant: it would need the key.
+ * and `app.tenant_sig` = HMAC-SHA256(tenant key, "<tenant id>:<backend pid>"). The policies read
+ * the view `oo_bound_tenant`, owned by the migration owner, which checks the signature with the
+ * key in `oo_engine_keys` (which `oo_app` cannot read; the view reads it with its owner's
+ * rights) and yields the tenant, or NULL. So SQL running as `oo_app` cannot choose its tenant: it would need the key.
  * The backend pid in the signed text makes a signature seen elsewhere (another session's query
  * in `pg_stat_activity`) useless on any other connection.
  */
