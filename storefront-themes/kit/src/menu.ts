@@ -114,34 +114,76 @@ function randomKey(): string {
   ).join('')
 }
 
+const ATTEMPT = 'oo.checkout.attempt'
+const RETRY_DELAYS_MS = [500, 1500]
+
+/**
+ * One Idempotency-Key per cart attempt, kept in sessionStorage (a reload keeps it) until an answer
+ * can be trusted: the same cart sent again after a lost answer returns the order already made
+ * instead of a second one. A different cart is a new attempt, with a new key.
+ */
+function attemptKey(body: object): string {
+  const sent = JSON.stringify(body)
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(ATTEMPT) ?? 'null') as {
+      key?: string
+      body?: string
+    } | null
+    if (saved?.key && saved.body === sent) return saved.key
+  } catch {
+    // an unreadable entry is a new attempt
+  }
+  const key = randomKey()
+  sessionStorage.setItem(ATTEMPT, JSON.stringify({ key, body: sent }))
+  return key
+}
+
+/**
+ * An answer the shopper can act on: an order (2xx) or the engine's "no" (4xx). A network error
+ * or a 5xx says nothing about whether the order was made, and so does 409 "in progress".
+ */
+function isSettled(err: unknown): boolean {
+  return (
+    err instanceof StoreApiError && err.status < 500 && err.code !== 'ORDERS_IDEMPOTENCY_CONFLICT'
+  )
+}
+
 async function checkout(form: HTMLFormElement): Promise<void> {
   const lines = readCart()
   const data = new FormData(form)
   const error = $('#oo-checkout-error')
   error.textContent = ''
-  // One key per cart attempt: a double tap or a retried request returns the same order.
-  const key = sessionStorage.getItem('oo.checkout.key') ?? randomKey()
-  sessionStorage.setItem('oo.checkout.key', key)
-  try {
-    const phone = String(data.get('phone') ?? '').trim()
-    const result = await storeApi.checkout(
-      {
-        items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
-        customer: {
-          pickupName: String(data.get('pickupName') ?? '').trim(),
-          ...(phone ? { phone } : {}),
-        },
-      },
-      key,
-    )
-    sessionStorage.removeItem('oo.checkout.key')
-    sessionStorage.setItem(`oo.order.${result.order.id}`, result.orderToken)
-    writeCart([])
-    location.assign(`/order#${result.order.id}`)
-  } catch (err) {
-    sessionStorage.removeItem('oo.checkout.key')
-    error.textContent =
-      err instanceof StoreApiError ? err.message : 'Checkout failed: please try again'
+  const phone = String(data.get('phone') ?? '').trim()
+  const body = {
+    items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+    customer: {
+      pickupName: String(data.get('pickupName') ?? '').trim(),
+      ...(phone ? { phone } : {}),
+    },
+  }
+  const key = attemptKey(body)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const result = await storeApi.checkout(body, key)
+      sessionStorage.removeItem(ATTEMPT)
+      sessionStorage.setItem(`oo.order.${result.order.id}`, result.orderToken)
+      writeCart([])
+      location.assign(`/order#${result.order.id}`)
+      return
+    } catch (err) {
+      if (isSettled(err)) {
+        sessionStorage.removeItem(ATTEMPT)
+        error.textContent = (err as StoreApiError).message
+        return
+      }
+      const delay = RETRY_DELAYS_MS[attempt]
+      if (delay === undefined) {
+        // The key stays: pressing the button again (or reloading) retries the same attempt.
+        error.textContent = 'Checkout failed: please try again'
+        return
+      }
+      await new Promise((r) => setTimeout(r, delay))
+    }
   }
 }
 
