@@ -107,6 +107,8 @@ describe('transactional outbox', () => {
     const t = await createTestApp({
       plugins: [tenancy(), probe()],
       boot: { outbox: { autoDispatch: false } },
+      // /metrics is not served on the app port without a scrape token.
+      config: { http: { metrics: { token: 'outbox-lag-scraper' } } },
     })
     apps.push(t)
     const shop = await t.seedTenant('lag')
@@ -116,7 +118,10 @@ describe('transactional outbox', () => {
       .send({ count: 1 })
       .expect(202)
     await new Promise((r) => setTimeout(r, 1100))
-    const metrics = await t.http.get('/metrics').expect(200)
+    const metrics = await t.http
+      .get('/metrics')
+      .set('Authorization', 'Bearer outbox-lag-scraper')
+      .expect(200)
     const lag = Number(/^oo_outbox_lag_seconds (\S+)$/m.exec(metrics.text)?.[1])
     expect(lag).toBeGreaterThanOrEqual(1)
   })
