@@ -97,7 +97,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
         progress.step(`${name} (${ms} ms)`, index, total),
       )
       // The engine logs in as oo_app itself (no DATABASE_APP_URL): give the role its password.
-      if (await provisionAppPassword(database, config)) progress.step(`password set for ${APP_ROLE}`)
+      if (await provisionAppPassword(database, config))
+        progress.step(`password set for ${APP_ROLE}`)
       progress.done(applied.length ? `${applied.length} applied` : 'already up to date')
     } finally {
       await database.close()
