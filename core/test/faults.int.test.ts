@@ -92,8 +92,10 @@ function checkoutLoad(targets: () => string, host: string, clients: number, paus
   )
   let running = true
   const loops = agents.map(async (agent, i) => {
-    for (let n = 0; running; n++)
+    for (let n = 0; running; n++) {
       outcomes.push(await postCheckout(targets(), agent, host, `c${i}-${n}`))
+      if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs))
+    }
   })
   return {
     outcomes,

@@ -79,7 +79,6 @@ function droppedFanOut(logger?: Logger, registry?: Registry) {
 }
 
 /** The handshake's cookies, parsed as HTTP parses them: a value that is not valid %-encoding stays as sent. */
-/** The handshake's cookies, parsed as HTTP parses them: a value that is not valid %-encoding stays as sent. */
 function cookieReader(header: string | undefined): Credentials['cookies'] {
   const jar = parseCookies(header ?? '')
   return { get: (name) => jar[name] }
