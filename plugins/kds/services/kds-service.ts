@@ -106,9 +106,24 @@ export class KdsService {
    * older engine), this is a plain sync under the cursor lock. Null when nothing changed.
    */
   async place(orderId: string, placed?: OrderForKitchen): Promise<TicketEvent | null> {
-    if (!placed) return this.sync(orderId)
-    const created = await this.#create(buildTicket(placed, undefined, this.#settings.stations))
-    return created ?? this.sync(orderId)
+    const created = placed
+      ? await this.#create(buildTicket(placed, undefined, this.#settings.stations))
+      : null
+    return created ?? (await this.sync(orderId)) ?? this.#announce(orderId)
+  }
+
+  /**
+   * The ticket as it stands, announced again without writing anything. A redelivered order event
+   * finds its ticket written and unchanged; the process that wrote it may have died before it
+   * published (kill -9 between the commit and the socket write), so the screens may never have
+   * heard of it. A screen ignores a ticket whose `seq` it already has, so a second announcement
+   * costs nothing and a missed one is healed without waiting for a reconnect.
+   */
+  #announce(orderId: string): Promise<TicketEvent | null> {
+    return this.#db.tx(async (trx) => {
+      const ticket = await this.#ticketRow(trx, orderId)
+      return ticket ? { type: 'ticket:created', seq: ticket.seq, ticket } : null
+    })
   }
 
   /**
