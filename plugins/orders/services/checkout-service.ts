@@ -90,9 +90,9 @@ export class CheckoutService {
   /**
    * The order, its lines and the first history entry, written in the stock take's statement from
    * the rows it priced (`priced`), only when the whole cart was taken. The result is null when
-   * the Idempotency-Key is already taken. The order's number is the shop's next (`n`): its
-   * counter row is locked after the stock rows, until the COMMIT, and a rolled-back checkout
-   * gives its number back.
+   * the Idempotency-Key is already taken. The order's number is the next of the shop's own
+   * sequence (`oo_next_order_number()`, taken only when the cart was taken; it holds no lock a
+   * second checkout waits on, and a rolled-back checkout leaves a gap).
    */
   #orderWrite(
     body: CheckoutBody,
@@ -104,14 +104,9 @@ export class CheckoutService {
     return {
       ctes: `cart as (
          select * from json_to_recordset(:cart::json) as x(line_no int, product_id text, quantity int)),
-       n as (
-         insert into order_numbers as c (tenant_id, last_number)
-         select :tenant, ${FIRST_ORDER_NUMBER} where (select ok from take_complete)
-         on conflict (tenant_id) do update set last_number = c.last_number + 1
-         returning last_number),
        o as (
          insert into orders (tenant_id, number, customer_name, customer_phone, pickup_name, note, idempotency_key, request_hash, total_minor, currency)
-         select :tenant, (select last_number from n), :customerName, :customerPhone, :pickupName, :note, :idempotencyKey, :hash,
+         select :tenant, public.oo_next_order_number(), :customerName, :customerPhone, :pickupName, :note, :idempotencyKey, :hash,
                 (select sum(p.price_minor * x.quantity) from cart x join priced p on p.id::text = x.product_id),
                 (select min(p.currency) from priced p)
           where (select ok from take_complete)
@@ -168,9 +163,6 @@ export class CheckoutService {
     return { order: await this.#orders.getIn(trx, existing.id), replayed: true }
   }
 }
-
-/** A shop's first order number; short numbers read out at the counter, no leading zeros. */
-const FIRST_ORDER_NUMBER = 1001
 
 /** The same product twice in a cart is one line. */
 function mergeItems(items: CheckoutBody['items']): { productId: string; quantity: number }[] {

@@ -53,7 +53,7 @@ describe('order numbers per shop, and the checkout answer as the customer sees i
         app.off('query', record)
       }
       const checkoutTx = [...byTx.values()].find((sqls) =>
-        sqls.some((sql) => sql.includes('insert into order_numbers')),
+        sqls.some((sql) => sql.includes('oo_next_order_number()')),
       )
       expect(checkoutTx).toHaveLength(3)
       expect(checkoutTx![0]).toBe('BEGIN;')
