@@ -1,6 +1,6 @@
 import { hasPostgres, type TestApp } from '@oo/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bootOrders, checkout, seedShop, type Shop } from './helpers.js'
+import { bootOrders, checkout, inTenant, seedShop, type Shop } from './helpers.js'
 
 describe('order numbers per shop, and the checkout answer as the customer sees it', () => {
   let t: TestApp
@@ -29,6 +29,23 @@ describe('order numbers per shop, and the checkout answer as the customer sees i
     expect(burgerFirst.body.order.number).toBe(first.body.order.number)
     expect(second.body.order.number).toBe(first.body.order.number + 1)
     expect(first.body.order.number).toBe(1001)
+  })
+
+  it("lets SQL as the engine neither read nor advance another shop's count", async () => {
+    await order(burger, 'cheeseburger') // burger's sequence exists
+    const burgerSequence = `oo_order_numbers.t_${burger.id.replaceAll('-', '')}`
+    const asPizza = (sql: string) =>
+      inTenant(t, pizza.id, (scope) => scope.cradle.db.tx((trx) => trx.raw(sql)))
+    await expect(asPizza(`select nextval('${burgerSequence}')`)).rejects.toThrow(
+      /permission denied/,
+    )
+    await expect(asPizza(`select last_value from ${burgerSequence}`)).rejects.toThrow(
+      /permission denied/,
+    )
+    // Outside a signed tenant binding the function refuses rather than guess a shop.
+    await expect(t.engine.database.app.raw('select public.oo_next_order_number()')).rejects.toThrow(
+      /no tenant bound/,
+    )
   })
 
   it('gives concurrent checkouts of one shop distinct, consecutive numbers', async () => {
