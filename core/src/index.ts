@@ -40,6 +40,8 @@ export {
 } from './http/content-range.js'
 export { TenantDb, bindTenant } from './db/tenant-db.js'
 export { TenantModel } from './db/tenant-model.js'
+export { SecretSealer } from './db/secret-sealer.js'
+export { deriveKey } from './db/secret-key.js'
 export { Database, APP_ROLE } from './db/database.js'
 export {
   createTenantTable,

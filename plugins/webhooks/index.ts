@@ -5,6 +5,7 @@ import { adminRoutes } from './routes/admin.js'
 import { WebhookDeliveryService } from './services/delivery-service.js'
 import { WebhookDeliveryWorker } from './services/delivery-worker.js'
 import { WebhookEndpointService } from './services/endpoint-service.js'
+import { SigningSecrets } from './services/secrets.js'
 import './cradle.js'
 
 export default definePlugin({
@@ -20,6 +21,7 @@ export default definePlugin({
   register({ container, options }) {
     container.register({
       webhooksOptions: asValue(options),
+      webhookSigningSecrets: asClass(SigningSecrets).singleton(),
       webhookWorker: asClass(WebhookDeliveryWorker).singleton(),
       webhookEndpointService: asClass(WebhookEndpointService).scoped(),
       webhookDeliveryService: asClass(WebhookDeliveryService).scoped(),

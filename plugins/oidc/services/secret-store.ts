@@ -1,7 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
-import { OoError, type Database, type ResolvedConfig } from '@oo/core'
-
-const SEALED = 'oo1'
+import { hkdfSync, randomBytes } from 'node:crypto'
+import { OoError, SecretSealer, type Database, type ResolvedConfig } from '@oo/core'
 
 /**
  * Named secrets generated once and persisted, so every engine process shares them. Stored sealed
@@ -10,11 +8,13 @@ const SEALED = 'oo1'
  */
 export class SecretStore {
   readonly #database: Database
-  readonly #key: Buffer
+  readonly #sealer: SecretSealer
 
   constructor({ database, config }: { database: Database; config: ResolvedConfig }) {
     this.#database = database
-    this.#key = Buffer.from(hkdfSync('sha256', config.secretKey(), '', 'oo:oidc_secrets', 32))
+    this.#sealer = new SecretSealer(
+      Buffer.from(hkdfSync('sha256', config.secretKey(), '', 'oo:oidc_secrets', 32)),
+    )
   }
 
   /** The stored value, or `make()`'s result stored now. Two processes racing agree on the first insert. */
@@ -34,30 +34,19 @@ export class SecretStore {
   }
 
   #seal(name: string, value: string): string {
-    const iv = randomBytes(12)
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv).setAAD(Buffer.from(name))
-    const sealed = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()])
-    return [SEALED, iv, cipher.getAuthTag(), sealed].map(encode).join('.')
+    return this.#sealer.seal(value, name)
   }
 
   async #open(name: string, stored: string): Promise<string> {
-    const [format, iv, tag, sealed] = stored.split('.')
-    if (format !== SEALED) return this.#sealLegacy(name, stored)
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv!, 'base64url'))
-      decipher.setAAD(Buffer.from(name)).setAuthTag(Buffer.from(tag!, 'base64url'))
-      const value = Buffer.concat([
-        decipher.update(Buffer.from(sealed!, 'base64url')),
-        decipher.final(),
-      ])
-      return value.toString('utf8')
-    } catch {
+    if (!SecretSealer.isSealed(stored)) return this.#sealLegacy(name, stored)
+    const value = this.#sealer.open(stored, name)
+    if (value === null)
       throw new OoError(
         'OIDC_SECRET_UNREADABLE',
         500,
         `oidc: the stored secret "${name}" does not open with this OO_SECRET_KEY`,
       )
-    }
+    return value
   }
 
   /**
@@ -72,8 +61,4 @@ export class SecretStore {
     )
     return plaintext
   }
-}
-
-function encode(part: string | Buffer): string {
-  return typeof part === 'string' ? part : part.toString('base64url')
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import type { Database, Logger, ScopedEventBus, ScopeRunner, TenantDb } from '@oo/core'
 import type { WebhooksOptions } from '../config.js'
+import type { SigningSecrets } from './secrets.js'
 import { sendAttempt, type AttemptResult } from './sender.js'
 
 interface Claimed {
@@ -68,6 +69,7 @@ const DELIVERED_SQL = `
  */
 export class WebhookDeliveryWorker {
   readonly #database: Database
+  readonly #secrets: SigningSecrets
   readonly #scopes: ScopeRunner
   readonly #logger: Logger
   readonly #options: WebhooksOptions
@@ -85,7 +87,9 @@ export class WebhookDeliveryWorker {
     scopes: ScopeRunner
     logger: Logger
     webhooksOptions: WebhooksOptions
+    webhookSigningSecrets: SigningSecrets
   }) {
+    this.#secrets = deps.webhookSigningSecrets
     this.#database = deps.database
     this.#scopes = deps.scopes
     this.#logger = deps.logger
@@ -185,7 +189,12 @@ export class WebhookDeliveryWorker {
     let result: AttemptResult
     try {
       result = await sendAttempt(
-        { url: d.url, secret: d.secret, messageId: d.message_id, body: JSON.stringify(d.payload) },
+        {
+          url: d.url,
+          secret: this.#secrets.open(d.secret, db.tenantId),
+          messageId: d.message_id,
+          body: JSON.stringify(d.payload),
+        },
         { allowPrivate: this.#options.allowPrivateTargets, signal: controller.signal },
       )
     } finally {

@@ -2,7 +2,7 @@ import { applyListQuery, OoError, type ListQuery, type TenantDb } from '@oo/core
 import type { WebhooksOptions } from '../config.js'
 import type { CreateEndpointBody, EndpointFilter, UpdateEndpointBody } from '../routes/schemas.js'
 import { ENDPOINT_SORT, toEndpoint, type Endpoint, type EndpointRow } from './rows.js'
-import { newSigningSecret } from './secrets.js'
+import { newSigningSecret, type SigningSecrets } from './secrets.js'
 import { assertPublicTarget, parseTargetUrl } from './target-guard.js'
 
 const notFound = (id: string) =>
@@ -13,9 +13,16 @@ export class WebhookEndpointService {
   readonly #db: TenantDb
   readonly #options: WebhooksOptions
 
-  constructor(deps: { db: TenantDb; webhooksOptions: WebhooksOptions }) {
+  readonly #secrets: SigningSecrets
+
+  constructor(deps: {
+    db: TenantDb
+    webhooksOptions: WebhooksOptions
+    webhookSigningSecrets: SigningSecrets
+  }) {
     this.#db = deps.db
     this.#options = deps.webhooksOptions
+    this.#secrets = deps.webhookSigningSecrets
   }
 
   /** Refuses bad URLs (400) and, unless allowed, private targets (422), before anything is written. */
@@ -66,7 +73,7 @@ export class WebhookEndpointService {
           description: body.description,
           events: body.events,
           enabled: body.enabled,
-          secret,
+          secret: this.#secrets.seal(secret, this.#db.tenantId),
         })
         .returning('*'),
     )

@@ -84,7 +84,10 @@ describe('webhooks: private targets refused (allowPrivateTargets off, as in prod
                 tenant_id: pizza.id,
                 url,
                 events: ['orders.order.placed'],
-                secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}`,
+                secret: t.engine.container.cradle.webhookSigningSecrets.seal(
+                  `whsec_${Buffer.alloc(32, 1).toString('base64')}`,
+                  pizza.id,
+                ),
               }),
             ),
           )

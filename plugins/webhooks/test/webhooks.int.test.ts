@@ -36,6 +36,22 @@ describe('webhooks: signed deliveries driven from the outbox', () => {
     await receiver.down()
   })
 
+  it('stores the signing secret sealed: SQL as the engine reads only ciphertext, bound to its tenant', async () => {
+    const ep = await subscribe(t, pizza, receiver.url('/sealed'))
+    const stored = (await inTenant(t, pizza.id, (s) =>
+      s.cradle.db.tx((trx) => trx('webhook_endpoints').where({ id: ep.id }).first('secret')),
+    )) as { secret: string }
+    expect(stored.secret).toMatch(/^oo1\./)
+    expect(stored.secret).not.toContain(ep.secret.slice('whsec_'.length, 20))
+    const secrets = t.engine.container.cradle.webhookSigningSecrets
+    expect(secrets.open(stored.secret, pizza.id)).toBe(ep.secret)
+    expect(() => secrets.open(stored.secret, burger.id)).toThrow(/does not open/)
+    // The deliveries are signed with the secret as given at create, opened at send time.
+    await checkout(t, pizza, order(pizza, 'margherita', 1)).expect(201)
+    await receiver.waitFor(() => receiver.on('/sealed').length >= 1)
+    expect(verify(ep.secret, receiver.on('/sealed')[0]!).type).toBe('orders.order.placed')
+  })
+
   it('signs each delivery per the Standard Webhooks spec and never shows the secret again', async () => {
     const ep = await subscribe(t, pizza, receiver.url('/signed'))
     expect(ep.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/)
