@@ -171,9 +171,12 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
       const metadata =
         entry && entry.options.issuer === found.issuer ? (await entry.connect()).config : undefined
       if (metadata?.serverMetadata().end_session_endpoint) {
+        // Back to this host only when it is one sign-in may run on (as /login checks): a
+        // pending or unknown Host must not become the issuer's post-logout redirect.
+        const back = (await isOwnHost(ctx, deps)) ? `${ctx.protocol}://${ctx.host}/` : undefined
         endSessionUrl = client.buildEndSessionUrl(metadata, {
           ...(found.idToken ? { id_token_hint: found.idToken } : {}),
-          post_logout_redirect_uri: `${ctx.protocol}://${ctx.host}/`,
+          ...(back ? { post_logout_redirect_uri: back } : {}),
         }).href
       }
     }
@@ -221,13 +224,18 @@ function cookieOptions(
  */
 async function assertOwnHost(ctx: Context, deps: AuthRouteDeps): Promise<void> {
   const host = ctx.hostname
-  if (LOCAL.test(host) || (await isTrustedHost(deps, host))) {
+  if (await isOwnHost(ctx, deps)) {
     // Session cookies are Secure outside local development; plain http elsewhere is refused in production.
     if (!ctx.secure && !LOCAL.test(host) && deps.config.mode === 'production')
       throw new OoError('OIDC_HTTPS_REQUIRED', 400, 'Sign-in needs https')
     return
   }
   throw new OoError('OIDC_HOST_NOT_ALLOWED', 400, `${host} is not a verified domain`)
+}
+
+/** The engine's own loopback address, a verified tenant domain or the platform host. */
+async function isOwnHost(ctx: Context, deps: AuthRouteDeps): Promise<boolean> {
+  return LOCAL.test(ctx.hostname) || (await isTrustedHost(deps, ctx.hostname))
 }
 
 /** A verified tenant domain or the platform host, asked per request (a removed domain stops at once). */

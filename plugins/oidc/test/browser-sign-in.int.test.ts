@@ -183,6 +183,26 @@ describe('browser sign-in with the built-in issuer', () => {
   afterAll(() => t?.close())
 
   sessionChecks(() => ({ t, pizza, burger, browser }))
+
+  it('never hands the issuer a post-logout redirect to a Host that is not verified', async () => {
+    const other = await signIn(t, pizza, async (b, page) => {
+      const action = new URL(formAction(page.body), page.url).href
+      const res = await b.follow(action, {
+        form: { email: pizza.owner, password: PASSWORD },
+        stopAt: (u) => u.includes('/auth/callback'),
+      })
+      return res.location!
+    })
+    const origin = `http://${pizza.host}:${new URL(t.url).port}`
+    const { csrfToken } = JSON.parse((await other.send(`${origin}/auth/session`)).body)
+    const out = await other.send(`${origin}/auth/logout`, {
+      method: 'POST',
+      headers: { host: 'evil.example', 'x-csrf-token': csrfToken, accept: 'application/json' },
+    })
+    expect(out.status).toBe(200)
+    expect(JSON.parse(out.body).endSessionUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)
+    expect(JSON.parse(out.body).endSessionUrl).not.toContain('evil.example')
+  })
 })
 
 describe('browser sign-in with an external issuer', () => {
