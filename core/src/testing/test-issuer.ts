@@ -72,8 +72,7 @@ export class TestIssuer {
   }
 
   plugin() {
-    // The plugin's hooks are plain functions with their own `this`; they need the issuer's.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the plugin's hooks are plain functions with their own `this`; they need the issuer's
     const issuer = this
     return definePlugin({
       name: 'test-identity',
